@@ -92,8 +92,7 @@ class KafkaNotificationPublisherIT {
   }
 
   @Test
-  void a_published_notification_arrives_as_identical_json_with_key_and_headers()
-      throws Exception {
+  void a_published_notification_arrives_as_identical_json_with_key_and_headers() throws Exception {
     Notification n =
         Notification.builder()
             .bizType("payment.succeeded")
@@ -103,7 +102,8 @@ class KafkaNotificationPublisherIT {
             .params(Map.of("amount", "120.00"))
             .build();
     PublishResult result;
-    try (NotificationPublisher publisher = NotificationPublisher.kafka(config(kafka.bootstrapServers()).build())) {
+    try (NotificationPublisher publisher =
+        NotificationPublisher.kafka(config(kafka.bootstrapServers()).build())) {
       result = publisher.publish(n).get(30, TimeUnit.SECONDS);
     }
     assertThat(result.topic()).isEqualTo(TOPIC);
@@ -138,7 +138,8 @@ class KafkaNotificationPublisherIT {
             .build();
     PublishResult highResult;
     PublishResult lowResult;
-    try (NotificationPublisher publisher = NotificationPublisher.kafka(config(kafka.bootstrapServers()).build())) {
+    try (NotificationPublisher publisher =
+        NotificationPublisher.kafka(config(kafka.bootstrapServers()).build())) {
       highResult = publisher.publish(high).get(30, TimeUnit.SECONDS);
       lowResult = publisher.publish(low).get(30, TimeUnit.SECONDS);
     }
@@ -163,7 +164,8 @@ class KafkaNotificationPublisherIT {
             .content("Shipped.")
             .build();
     NotificationPublisher publisher =
-        NotificationPublisher.kafka(config(kafka.bootstrapServers()).linger(Duration.ofSeconds(5)).build());
+        NotificationPublisher.kafka(
+            config(kafka.bootstrapServers()).linger(Duration.ofSeconds(5)).build());
     CompletableFuture<PublishResult> f = publisher.publish(n);
     publisher.close();
     assertThat(f).isCompleted();
@@ -186,7 +188,11 @@ class KafkaNotificationPublisherIT {
               .build();
       try (NotificationPublisher publisher = NotificationPublisher.kafka(cfg)) {
         Notification first =
-            Notification.builder().bizType("a.b").recipient(Recipient.ofUser("u")).content("1").build();
+            Notification.builder()
+                .bizType("a.b")
+                .recipient(Recipient.ofUser("u"))
+                .content("1")
+                .build();
         publisher.publish(first).get(30, TimeUnit.SECONDS);
 
         own.stop();
@@ -219,7 +225,11 @@ class KafkaNotificationPublisherIT {
     try (NotificationPublisher publisher = NotificationPublisher.kafka(cfg)) {
       CompletableFuture<PublishResult> f =
           publisher.publish(
-              Notification.builder().bizType("a.b").recipient(Recipient.ofUser("u")).content("x").build());
+              Notification.builder()
+                  .bizType("a.b")
+                  .recipient(Recipient.ofUser("u"))
+                  .content("x")
+                  .build());
       assertThatThrownBy(() -> f.get(20, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .cause()

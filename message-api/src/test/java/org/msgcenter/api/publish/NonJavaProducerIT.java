@@ -46,11 +46,22 @@ class NonJavaProducerIT {
       String key =
           json.path("recipient").hasNonNull("userId")
               ? json.path("recipient").get("userId").asText()
-              : json.hasNonNull("bizId") ? json.get("bizId").asText() : json.get("messageId").asText();
+              : json.hasNonNull("bizId")
+                  ? json.get("bizId").asText()
+                  : json.get("messageId").asText();
       Process kcat =
           new ProcessBuilder(
-                  "kcat", "-P", "-b", kafka.bootstrapServers(), "-t", TOPIC, "-k", key, "-H",
-                  "schema=1", example.toString())
+                  "kcat",
+                  "-P",
+                  "-b",
+                  kafka.bootstrapServers(),
+                  "-t",
+                  TOPIC,
+                  "-k",
+                  key,
+                  "-H",
+                  "schema=1",
+                  example.toString())
               .redirectErrorStream(true)
               .start();
       assertThat(kcat.waitFor(30, TimeUnit.SECONDS)).as("kcat finished").isTrue();
@@ -65,8 +76,7 @@ class NonJavaProducerIT {
     for (ConsumerRecord<String, byte[]> record : records) {
       Notification n = NotificationCodec.decode(record.value());
       assertThat(new String(record.headers().lastHeader("schema").value(), UTF_8)).isEqualTo("1");
-      assertThat(record.key())
-          .isEqualTo(n.recipient().userId().or(n::bizId).orElse(n.messageId()));
+      assertThat(record.key()).isEqualTo(n.recipient().userId().or(n::bizId).orElse(n.messageId()));
     }
     assertThat(records.stream().map(r -> NotificationCodec.decode(r.value()).bizType()))
         .containsExactlyInAnyOrder(

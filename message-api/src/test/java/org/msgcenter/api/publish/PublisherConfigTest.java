@@ -40,7 +40,11 @@ class PublisherConfigTest {
   @Test
   void the_high_lane_needs_its_own_topic() {
     assertThatThrownBy(
-            () -> PublisherConfig.builder().bootstrapServers("k:9092").highTopic("msgcenter.notifications").build())
+            () ->
+                PublisherConfig.builder()
+                    .bootstrapServers("k:9092")
+                    .highTopic("msgcenter.notifications")
+                    .build())
         .hasMessageContaining("highTopic must differ from topic");
   }
 
@@ -59,7 +63,8 @@ class PublisherConfigTest {
   @Test
   void unknown_compression_is_refused() {
     assertThatThrownBy(
-            () -> PublisherConfig.builder().bootstrapServers("k:9092").compression("brotli").build())
+            () ->
+                PublisherConfig.builder().bootstrapServers("k:9092").compression("brotli").build())
         .hasMessageContaining("compression must be one of");
   }
 
