@@ -1,0 +1,38 @@
+package org.msgcenter.center.channel;
+
+import java.util.List;
+import org.msgcenter.api.Recipient;
+
+/**
+ * The service-provider interface of channels, found with {@link java.util.ServiceLoader}: a jar
+ * that lists an implementation in {@code
+ * META-INF/services/org.msgcenter.center.channel.ChannelProvider} adds a channel. Two providers
+ * with one name stop the center at start.
+ */
+public interface ChannelProvider {
+
+  /** The channel's name: lower-case letters, digits and dashes, such as {@code email}. */
+  String name();
+
+  /**
+   * The addresses one notification is delivered to on this channel: one delivery each. Empty when
+   * the recipient has no address for it; the delivery is then recorded SKIPPED with the reason
+   * {@code no address for channel <name>}.
+   *
+   * @param recipient the notification's recipient
+   * @param target the route's fixed target for this channel (a webhook URL, a robot URL), or null
+   *     when the route sets none
+   */
+  List<String> addresses(Recipient recipient, String target);
+
+  /**
+   * Whether an address carries a secret (a token in a robot URL, a webhook URL) and must be masked
+   * in every view and log.
+   */
+  default boolean addressIsSecret() {
+    return false;
+  }
+
+  /** Makes the channel from its configuration; fails fast naming a bad setting. */
+  Channel create(ChannelContext context);
+}

@@ -1,0 +1,77 @@
+package org.msgcenter.center.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CenterConfigTest {
+
+  @Test
+  void the_sample_configuration_loads_unchanged() {
+    CenterConfig c =
+        CenterConfig.from(
+            Settings.load(
+                Path.of("..", "conf", "message-center.properties"),
+                CenterConfig.DEFAULTS,
+                Map.of(),
+                new Properties()));
+    assertThat(c.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+    assertThat(c.httpPort()).isEqualTo(8081);
+    assertThat(c.routeSettings()).containsEntry("default.channels", "in-app");
+  }
+
+  @Test
+  void environment_variables_override_the_file(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("c.properties");
+    Files.writeString(file, "db.password=from-file\nhttp.port=9000\n");
+    Settings s =
+        Settings.load(
+            file,
+            CenterConfig.DEFAULTS,
+            Map.of("MSGCENTER_DB_PASSWORD", "from-env"),
+            new Properties());
+    CenterConfig c = CenterConfig.from(s);
+    assertThat(c.db().password()).isEqualTo("from-env");
+    assertThat(c.httpPort()).isEqualTo(9000);
+  }
+
+  @Test
+  void a_bad_value_is_named_with_its_key_and_environment_variable() {
+    Map<String, String> values = new HashMap<>(CenterConfig.DEFAULTS);
+    values.put("http.port", "eighty");
+    assertThatThrownBy(() -> CenterConfig.from(new Settings("test", values)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http.port = \"eighty\" must be a whole number")
+        .hasMessageContaining("MSGCENTER_HTTP_PORT");
+  }
+
+  @Test
+  void a_production_profile_refuses_the_local_development_secrets() {
+    Map<String, String> values = new HashMap<>(CenterConfig.DEFAULTS);
+    values.put("profile", "production");
+    values.put("channel.webhook.secret", "local-dev-webhook-secret");
+    assertThatThrownBy(() -> CenterConfig.from(new Settings("test", values)))
+        .hasMessageContaining("must not run with the local development secrets")
+        .hasMessageContaining("db.password")
+        .hasMessageContaining("channel.webhook.secret");
+  }
+
+  @Test
+  void the_logged_configuration_masks_secrets() {
+    Map<String, String> values = new HashMap<>(CenterConfig.DEFAULTS);
+    values.put("channel.webhook.secret", "s3cr3t-value");
+    String described = CenterConfig.from(new Settings("test", values)).describe();
+    assertThat(described)
+        .doesNotContain("s3cr3t-value")
+        .doesNotContain("password=msgcenter")
+        .contains("secret=***");
+  }
+}
