@@ -7,7 +7,5 @@ public enum AttemptOutcome {
   /** Failed; another attempt may succeed. */
   RETRYABLE_FAILURE,
   /** Failed; another attempt would fail the same way. */
-  PERMANENT_FAILURE,
-  /** Given back without a result (shutdown, open circuit); no attempt spent. */
-  RELEASED
+  PERMANENT_FAILURE
 }

@@ -1,0 +1,240 @@
+package org.msgcenter.center;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.msgcenter.api.Uuid7;
+import org.msgcenter.center.channel.CenterChannelContext;
+import org.msgcenter.center.channel.Channel;
+import org.msgcenter.center.channel.ChannelProvider;
+import org.msgcenter.center.channel.ChannelRegistry;
+import org.msgcenter.center.config.CenterConfig;
+import org.msgcenter.center.config.ConfigException;
+import org.msgcenter.center.config.Settings;
+import org.msgcenter.center.delivery.ChannelPolicy;
+import org.msgcenter.center.delivery.Dispatcher;
+import org.msgcenter.center.delivery.OutcomeRecorder;
+import org.msgcenter.center.ingest.DeadLetters;
+import org.msgcenter.center.ingest.IngestLane;
+import org.msgcenter.center.ingest.IngestProcessor;
+import org.msgcenter.center.ingest.IngestStore;
+import org.msgcenter.center.ops.HealthServer;
+import org.msgcenter.center.ops.InstanceId;
+import org.msgcenter.center.receipts.ReceiptsLane;
+import org.msgcenter.center.render.Renderer;
+import org.msgcenter.center.routing.Route;
+import org.msgcenter.center.routing.Router;
+import org.msgcenter.center.routing.RoutingRules;
+import org.msgcenter.center.store.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The message center, wired by hand: this class builds the whole object graph with constructors, in
+ * start order, and takes it down in the reverse order. {@link #main} loads the configuration file
+ * (default {@code conf/message-center.properties}) and runs until SIGTERM or Ctrl-C.
+ */
+public final class MessageCenter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MessageCenter.class);
+
+  private final CenterConfig config;
+  private final String instanceId;
+  private final PrometheusMeterRegistry metrics;
+  private final Database db;
+  private final OutcomeRecorder recorder;
+  private final Dispatcher dispatcher;
+  private final DeadLetters deadLetters;
+  private final List<IngestLane> lanes = new ArrayList<>();
+  private final ReceiptsLane receipts;
+  private final HealthServer health;
+  private boolean closed;
+
+  private MessageCenter(CenterConfig config, Clock clock, ClassLoader plugins) throws IOException {
+    this.config = config;
+    this.instanceId = InstanceId.resolve(config.instanceId(), config.dataDir());
+    log.info("Message center {} starting: {}", instanceId, config.describe());
+    this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    metrics.config().commonTags("instance", instanceId);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+
+    Map<String, Object> producerSettings =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            config.kafka().bootstrapServers(),
+            ProducerConfig.CLIENT_ID_CONFIG,
+            "msgcenter-" + instanceId);
+
+    Map<String, ChannelProvider> providers = ChannelRegistry.load(plugins);
+    Map<String, Channel> channels = new TreeMap<>();
+    Map<String, ChannelPolicy> policies = new TreeMap<>();
+    for (ChannelProvider p : providers.values()) {
+      Map<String, String> settings = config.channelSettings().getOrDefault(p.name(), Map.of());
+      policies.put(p.name(), ChannelPolicy.from(p.name(), settings));
+      channels.put(
+          p.name(),
+          p.create(new CenterChannelContext(p.name(), settings, clock, producerSettings)));
+    }
+    for (String configured : config.channelSettings().keySet()) {
+      if (!providers.containsKey(configured)) {
+        throw new ConfigException(
+            "channel."
+                + configured
+                + ".* configures a channel this center does not have "
+                + providers.keySet());
+      }
+    }
+    log.info("Channels: {}", policies.values());
+
+    RoutingRules rules = RoutingRules.parse(config.routeSettings(), providers.keySet());
+    Renderer renderer = Renderer.load(config.templatesDir());
+    for (Route r : rules.all()) {
+      if (r.template() != null && !renderer.has(r.template())) {
+        throw new ConfigException(
+            "route."
+                + r.pattern()
+                + ".template names "
+                + r.template()
+                + ", which is not in "
+                + config.templatesDir());
+      }
+    }
+
+    this.db = Database.open(config.db());
+    this.recorder =
+        new OutcomeRecorder(
+            db,
+            policies,
+            clock,
+            new Random(),
+            config.recorder().batchSize(),
+            config.recorder().flushInterval(),
+            metrics);
+    this.dispatcher = new Dispatcher(channels, policies, recorder, clock);
+    this.deadLetters = new DeadLetters(config.kafka().dlqTopic(), producerSettings);
+    IngestStore store =
+        new IngestStore(
+            db, dispatcher, renderer, policies, config.leaseMargin(), instanceId, new Uuid7(clock));
+    IngestProcessor processor =
+        new IngestProcessor(
+            new Router(rules, providers), renderer, store, deadLetters, dispatcher, clock, metrics);
+
+    recorder.start();
+    CenterConfig.Kafka k = config.kafka();
+    lanes.add(
+        new IngestLane("high", k.highTopic(), consumerSettings(k, "-high"), processor, metrics));
+    lanes.add(
+        new IngestLane(
+            "normal", k.notificationsTopic(), consumerSettings(k, ""), processor, metrics));
+    this.receipts =
+        new ReceiptsLane(k.receiptsTopic(), consumerSettings(k, "-receipts"), db, clock, metrics);
+    lanes.forEach(IngestLane::start);
+    receipts.start();
+
+    Map<String, java.util.function.Supplier<String>> checks = new LinkedHashMap<>();
+    checks.put("database", this::databaseProblem);
+    this.health = new HealthServer(config.httpPort(), instanceId, metrics, checks);
+    log.info(
+        "Message center {} running: health and metrics on http://localhost:{}/health",
+        instanceId,
+        health.port());
+  }
+
+  private Map<String, Object> consumerSettings(CenterConfig.Kafka k, String groupSuffix) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
+    s.put(ConsumerConfig.GROUP_ID_CONFIG, k.groupId() + groupSuffix);
+    s.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, k.maxPollRecords());
+    s.put(ConsumerConfig.CLIENT_ID_CONFIG, "msgcenter-" + instanceId);
+    return s;
+  }
+
+  private String databaseProblem() {
+    try (Connection c = db.dataSource().getConnection()) {
+      return c.isValid(2) ? null : "connection not valid";
+    } catch (Exception e) {
+      return e.getMessage();
+    }
+  }
+
+  /** Starts a center; classes that add channels are looked up with {@code plugins}. */
+  public static MessageCenter start(CenterConfig config, Clock clock, ClassLoader plugins) {
+    try {
+      return new MessageCenter(config, clock, plugins);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String instanceId() {
+    return instanceId;
+  }
+
+  public int httpPort() {
+    return health.port();
+  }
+
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  /**
+   * Graceful stop, in this order: stop polling (each lane finishes and commits the batch in hand),
+   * let sends in flight finish within {@code shutdown.grace} and release the rest to PENDING, flush
+   * the recorder, close the dead-letter producer and the database. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("Message center {} stopping", instanceId);
+    health.close();
+    lanes.forEach(IngestLane::close);
+    receipts.close();
+    dispatcher.close(config.shutdownGrace());
+    recorder.close();
+    deadLetters.close();
+    db.close();
+    metrics.close();
+    log.info("Message center {} stopped", instanceId);
+  }
+
+  public static void main(String[] args) {
+    Path file = Path.of(args.length > 0 ? args[0] : "conf/message-center.properties");
+    try {
+      CenterConfig config =
+          CenterConfig.from(
+              Settings.load(
+                  Files.exists(file) || args.length > 0 ? file : null,
+                  CenterConfig.DEFAULTS,
+                  System.getenv(),
+                  System.getProperties()));
+      MessageCenter center = start(config, Clock.systemUTC(), MessageCenter.class.getClassLoader());
+      Runtime.getRuntime().addShutdownHook(new Thread(center::close, "shutdown"));
+    } catch (ConfigException e) {
+      System.err.println("message-center: configuration error: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package org.msgcenter.center.delivery;
+
+import java.time.Instant;
+import org.msgcenter.api.Priority;
+import org.msgcenter.center.channel.OutboundDelivery;
+
+/**
+ * One leased delivery to send.
+ *
+ * @param delivery what the channel sends; {@code delivery.attempt()} is the attempt number the
+ *     lease assigned
+ * @param priority the delivery's priority (HIGH may use reserved capacity)
+ * @param leaseOwner the instance holding the lease
+ * @param manual whether an operator's resend started this attempt
+ */
+public record DispatchJob(
+    OutboundDelivery delivery, Priority priority, String leaseOwner, boolean manual) {
+
+  /** The job's attempt, finished with an outcome at {@code startedAt} .. {@code finishedAt}. */
+  public record Finished(
+      DispatchJob job,
+      org.msgcenter.center.channel.ChannelOutcome outcome,
+      Instant startedAt,
+      Instant finishedAt) {}
+}

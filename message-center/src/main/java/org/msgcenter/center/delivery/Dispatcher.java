@@ -1,0 +1,251 @@
+package org.msgcenter.center.delivery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.msgcenter.api.Priority;
+import org.msgcenter.center.channel.Channel;
+import org.msgcenter.center.channel.ChannelOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends leased deliveries, each channel on its own bounded executor with its own capacity, and
+ * hands every outcome to the {@link OutcomeRecorder}.
+ *
+ * <p>Capacity is reserved before a delivery is written SENDING ({@link #tryReserve}) and given back
+ * when its outcome is known, so a channel never has more in flight than its capacity, and NORMAL
+ * and LOW traffic can never take the share kept for HIGH. A delivery that finds no capacity is
+ * written PENDING instead, for the poller.
+ */
+public final class Dispatcher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final class Lane {
+    final Channel channel;
+    final ChannelPolicy policy;
+    final ExecutorService executor;
+    final AtomicInteger inFlight = new AtomicInteger();
+    final Set<DispatchJob> running = ConcurrentHashMap.newKeySet();
+
+    Lane(Channel channel, ChannelPolicy policy) {
+      this.channel = channel;
+      this.policy = policy;
+      AtomicInteger n = new AtomicInteger();
+      // Capacity bounds what is queued, so the queue never refuses work.
+      this.executor =
+          new ThreadPoolExecutor(
+              policy.threads(),
+              policy.threads(),
+              60,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              r -> {
+                Thread t = new Thread(r, "channel-" + channel.name() + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+    }
+
+    boolean tryReserve(Priority priority) {
+      int limit =
+          priority == Priority.HIGH
+              ? policy.capacity()
+              : policy.capacity() - policy.reservedForHigh();
+      while (true) {
+        int current = inFlight.get();
+        if (current >= limit) {
+          return false;
+        }
+        if (inFlight.compareAndSet(current, current + 1)) {
+          return true;
+        }
+      }
+    }
+  }
+
+  private final Map<String, Lane> lanes = new TreeMap<>();
+  private final OutcomeRecorder recorder;
+  private final Clock clock;
+  private volatile boolean closed;
+
+  public Dispatcher(
+      Map<String, Channel> channels,
+      Map<String, ChannelPolicy> policies,
+      OutcomeRecorder recorder,
+      Clock clock) {
+    channels.forEach((name, channel) -> lanes.put(name, new Lane(channel, policies.get(name))));
+    this.recorder = recorder;
+    this.clock = clock;
+  }
+
+  /**
+   * Takes one unit of the channel's capacity for a delivery about to be written SENDING.
+   *
+   * @return false when the channel is full for this priority: write the delivery PENDING
+   */
+  public boolean tryReserve(String channel, Priority priority) {
+    return !closed && lane(channel).tryReserve(priority);
+  }
+
+  /** Gives back a reservation whose delivery was not written after all. */
+  public void cancelReservation(String channel) {
+    lane(channel).inFlight.decrementAndGet();
+  }
+
+  /** Sends a delivery that holds a reservation and a lease; its outcome goes to the recorder. */
+  public void dispatch(DispatchJob job) {
+    Lane lane = lane(job.delivery().channel());
+    lane.running.add(job);
+    try {
+      lane.executor.execute(() -> send(lane, job));
+    } catch (RuntimeException e) {
+      // The executor is shut down: give the lease back rather than lose the delivery.
+      release(lane, job);
+    }
+  }
+
+  /**
+   * Ends a reserved, leased delivery that cannot be sent at all (its template does not render): a
+   * permanent failure, recorded as an attempt, without calling the channel.
+   */
+  public void failUnsent(DispatchJob job, String reason) {
+    Lane lane = lane(job.delivery().channel());
+    lane.running.add(job);
+    Instant now = clock.instant();
+    finish(
+        lane,
+        job,
+        new DispatchJob.Finished(job, new ChannelOutcome.PermanentFailure(reason), now, now));
+  }
+
+  private void send(Lane lane, DispatchJob job) {
+    if (closed) {
+      release(lane, job);
+      return;
+    }
+    Instant started = clock.instant();
+    CompletableFuture<ChannelOutcome> outcome;
+    try {
+      outcome = lane.channel.send(job.delivery()).toCompletableFuture();
+    } catch (RuntimeException e) {
+      outcome = CompletableFuture.failedFuture(e);
+    }
+    outcome
+        .orTimeout(lane.policy.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (result, error) -> {
+              ChannelOutcome o = result;
+              if (error != null) {
+                Throwable cause =
+                    error instanceof java.util.concurrent.CompletionException
+                            && error.getCause() != null
+                        ? error.getCause()
+                        : error;
+                o =
+                    new ChannelOutcome.RetryableFailure(
+                        cause instanceof TimeoutException
+                            ? "no answer within " + lane.policy.timeout().toMillis() + " ms"
+                            : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+              }
+              finish(lane, job, new DispatchJob.Finished(job, o, started, clock.instant()));
+            });
+  }
+
+  private void finish(Lane lane, DispatchJob job, DispatchJob.Finished finished) {
+    if (lane.running.remove(job)) {
+      lane.inFlight.decrementAndGet();
+      recorder.finished(finished);
+    }
+  }
+
+  private void release(Lane lane, DispatchJob job) {
+    if (lane.running.remove(job)) {
+      lane.inFlight.decrementAndGet();
+      recorder.released(job);
+    }
+  }
+
+  private Lane lane(String channel) {
+    Lane lane = lanes.get(channel);
+    if (lane == null) {
+      throw new IllegalArgumentException("no channel " + channel);
+    }
+    return lane;
+  }
+
+  /** Deliveries in flight on {@code channel}. */
+  public int inFlight(String channel) {
+    return lane(channel).inFlight.get();
+  }
+
+  public Set<String> channels() {
+    return lanes.keySet();
+  }
+
+  /**
+   * Stops taking work, lets sends in flight finish within {@code grace}, and gives the leases of
+   * the rest back (PENDING, due now, no attempt spent). Idempotent.
+   */
+  public void close(Duration grace) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (Lane lane : lanes.values()) {
+      lane.executor.shutdown();
+    }
+    for (Lane lane : lanes.values()) {
+      while (!lane.running.isEmpty() && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    int released = 0;
+    for (Lane lane : lanes.values()) {
+      lane.executor.shutdownNow();
+      for (DispatchJob job : new ArrayList<>(lane.running)) {
+        release(lane, job);
+        released++;
+      }
+      try {
+        lane.channel.close();
+      } catch (Exception e) {
+        log.warn("Closing channel {} failed", lane.channel.name(), e);
+      }
+    }
+    if (released > 0) {
+      log.info(
+          "Released {} deliveries still in flight after the {} grace period; they are PENDING again",
+          released,
+          grace);
+    }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ZERO);
+  }
+
+  /** For shutdown order checks and health: whether every channel is idle. */
+  public boolean idle() {
+    return lanes.values().stream().allMatch(l -> l.running.isEmpty());
+  }
+}

@@ -1,0 +1,165 @@
+package org.msgcenter.center.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One consumer loop over one topic (the normal lane or the HIGH lane, each on its own thread and
+ * consumer, so HIGH never waits behind a backlog). Per poll: process the batch, then commit its
+ * offsets: only after its rows are committed and its dead letters acknowledged. On a transient
+ * failure it seeks back to the batch's first offsets, backs off and processes the same batch again;
+ * it never polls past a batch it has not stored.
+ */
+public final class IngestLane implements Runnable, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IngestLane.class);
+  private static final long MAX_BACKOFF_MS = 10_000;
+
+  private final String name;
+  private final String topic;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final IngestProcessor processor;
+  private final Counter failures;
+  private final KafkaClientMetrics kafkaMetrics;
+  private volatile boolean running = true;
+  private volatile Thread thread;
+
+  public IngestLane(
+      String name,
+      String topic,
+      Map<String, Object> consumerSettings,
+      IngestProcessor processor,
+      MeterRegistry metrics) {
+    this.name = name;
+    this.topic = topic;
+    Properties p = new Properties();
+    p.putAll(consumerSettings);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(
+        ConsumerConfig.CLIENT_ID_CONFIG,
+        p.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "msgcenter") + "-" + name);
+    this.consumer = new KafkaConsumer<>(p);
+    this.processor = processor;
+    this.failures = metrics.counter("msgcenter.ingest.failures", "lane", name);
+    this.kafkaMetrics =
+        new KafkaClientMetrics(
+            consumer, List.of(io.micrometer.core.instrument.Tag.of("lane", name)));
+    kafkaMetrics.bindTo(metrics);
+  }
+
+  public Thread start() {
+    Thread t = new Thread(this, "ingest-" + name);
+    thread = t;
+    t.start();
+    return t;
+  }
+
+  @Override
+  public void run() {
+    consumer.subscribe(List.of(topic));
+    long backoffMs = 0;
+    try {
+      while (running) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+        if (records.isEmpty()) {
+          continue;
+        }
+        try {
+          List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
+          records.forEach(batch::add);
+          List<Future<RecordMetadata>> acks = processor.process(batch);
+          for (Future<RecordMetadata> ack : acks) {
+            ack.get(30, TimeUnit.SECONDS);
+          }
+          consumer.commitSync(nextOffsets(records));
+          backoffMs = 0;
+        } catch (Throwable t) {
+          failures.increment();
+          backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(200, backoffMs * 2));
+          log.warn(
+              "Lane {}: batch of {} records not stored ({}); retrying the same batch in {} ms",
+              name,
+              records.count(),
+              t.getMessage(),
+              backoffMs,
+              t);
+          seekBack(records);
+          sleep(backoffMs);
+        }
+      }
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+      kafkaMetrics.close();
+      log.info("Lane {} stopped", name);
+    }
+  }
+
+  private void seekBack(ConsumerRecords<String, byte[]> records) {
+    for (TopicPartition tp : records.partitions()) {
+      List<ConsumerRecord<String, byte[]>> rs = records.records(tp);
+      consumer.seek(tp, rs.get(0).offset());
+    }
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(
+      ConsumerRecords<String, byte[]> records) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition tp : records.partitions()) {
+      List<ConsumerRecord<String, byte[]>> rs = records.records(tp);
+      offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
+    }
+    return offsets;
+  }
+
+  /** Sleeps in short steps so that a stop during an outage is not held up by the backoff. */
+  private void sleep(long ms) {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    try {
+      while (running && System.nanoTime() < until) {
+        Thread.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  /**
+   * Stops after the batch in hand is stored and its offsets committed (polls return within 200 ms,
+   * so no wakeup is needed); waits for the thread. Idempotent.
+   */
+  @Override
+  public void close() {
+    running = false;
+    Thread t = thread;
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        t.join(60_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

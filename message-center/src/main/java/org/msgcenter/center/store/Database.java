@@ -1,0 +1,94 @@
+package org.msgcenter.center.store;
+
+import com.baomidou.mybatisplus.core.MybatisConfiguration;
+import com.baomidou.mybatisplus.core.MybatisSqlSessionFactoryBuilder;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.ExecutorType;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+import org.flywaydb.core.Flyway;
+import org.msgcenter.center.config.CenterConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The center's database: a connection pool, the schema migrated by Flyway at start, and MyBatis
+ * sessions over it. One transaction per {@link #inTransaction} call.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  private final HikariDataSource dataSource;
+  private final SqlSessionFactory sessions;
+
+  private Database(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+    MybatisConfiguration configuration = new MybatisConfiguration();
+    configuration.setEnvironment(
+        new Environment("msgcenter", new JdbcTransactionFactory(), dataSource));
+    configuration.setMapUnderscoreToCamelCase(true);
+    configuration.setDefaultStatementTimeout(30);
+    configuration.addMapper(MessageMapper.class);
+    configuration.addMapper(DeliveryMapper.class);
+    configuration.addMapper(AttemptMapper.class);
+    configuration.addMapper(RejectedRecordMapper.class);
+    configuration.addMapper(DedupMapper.class);
+    this.sessions = new MybatisSqlSessionFactoryBuilder().build(configuration);
+  }
+
+  /** Connects, migrates the schema to the latest version, and readies the mappers. */
+  public static Database open(CenterConfig.Db config) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("msgcenter-db");
+    hikari.setJdbcUrl(config.url());
+    hikari.setUsername(config.user());
+    hikari.setPassword(config.password());
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setAutoCommit(false);
+    // READ COMMITTED: no gap locks, so inserts of new deliveries never wait on range locks of
+    // updates; writers of existing deliveries serialize on their message rows instead
+    // (MessageMapper.lockForUpdate).
+    hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    // Fail fast during an outage: callers back off and retry the same batch.
+    hikari.setConnectionTimeout(5_000);
+    hikari.setValidationTimeout(2_000);
+    HikariDataSource ds = new HikariDataSource(hikari);
+    try {
+      var result =
+          Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+      log.info(
+          "Database schema at version {} ({} migrations applied now)",
+          result.targetSchemaVersion,
+          result.migrationsExecuted);
+      return new Database(ds);
+    } catch (RuntimeException e) {
+      ds.close();
+      throw e;
+    }
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
+   */
+  public <T> T inTransaction(Function<SqlSession, T> work) {
+    try (SqlSession session = sessions.openSession(ExecutorType.SIMPLE, false)) {
+      T result = work.apply(session);
+      session.commit(true);
+      return result;
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

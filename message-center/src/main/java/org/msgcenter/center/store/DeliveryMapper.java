@@ -1,0 +1,33 @@
+package org.msgcenter.center.store;
+
+import java.time.LocalDateTime;
+import java.util.List;
+import org.apache.ibatis.annotations.Param;
+
+/** SQL on {@code delivery}; statements in DeliveryMapper.xml. Updates are conditional. */
+public interface DeliveryMapper {
+
+  int insertAll(@Param("rows") List<DeliveryRow> rows);
+
+  /**
+   * Ends the leases of these SENDING deliveries that {@code owner} holds, setting {@code status}
+   * and the per-row values; returns how many rows changed.
+   */
+  int finishSending(
+      @Param("rows") List<DeliveryOutcome> rows,
+      @Param("status") String status,
+      @Param("owner") String owner,
+      @Param("now") LocalDateTime now);
+
+  /** The deliveries among {@code ids} still SENDING under {@code owner}. */
+  List<byte[]> selectLeased(@Param("ids") List<byte[]> ids, @Param("owner") String owner);
+
+  /** Client receipts: ACKED or READ, one-way, only for the named user's in-app deliveries. */
+  int applyReceipts(
+      @Param("rows") List<ReceiptRow> rows,
+      @Param("status") String status,
+      @Param("fromStates") List<String> fromStates,
+      @Param("now") LocalDateTime now);
+
+  List<byte[]> selectMessageIds(@Param("ids") List<byte[]> deliveryIds);
+}

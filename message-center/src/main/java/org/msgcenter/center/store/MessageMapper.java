@@ -1,0 +1,33 @@
+package org.msgcenter.center.store;
+
+import java.time.LocalDateTime;
+import java.util.List;
+import org.apache.ibatis.annotations.Param;
+
+/** SQL on {@code message}; statements in MessageMapper.xml. */
+public interface MessageMapper {
+
+  /** Multi-row insert; a messageId already stored is left as it is (recorded once, ever). */
+  int insertIgnoringDuplicates(@Param("rows") List<MessageRow> rows);
+
+  /** Of these ids, those whose row carries {@code token}: the ones this batch inserted. */
+  List<byte[]> selectInsertedBy(@Param("ids") List<byte[]> ids, @Param("token") byte[] token);
+
+  int markSuppressed(
+      @Param("messageId") byte[] messageId,
+      @Param("by") byte[] by,
+      @Param("now") LocalDateTime now);
+
+  /** Derives each message's status from its deliveries, in SQL (docs/states.md). */
+  int deriveStatus(@Param("ids") List<byte[]> ids, @Param("now") LocalDateTime now);
+
+  /**
+   * Locks these messages, in id order, before their deliveries change: the one lock order of the
+   * center, which keeps concurrent writers of one message from deadlocking or deriving a stale
+   * status.
+   */
+  List<byte[]> lockForUpdate(@Param("ids") List<byte[]> ids);
+
+  /** For tests and reports. */
+  String selectStatus(@Param("messageId") byte[] messageId);
+}
