@@ -20,10 +20,9 @@ final class StoreErrors {
   private StoreErrors() {}
 
   static boolean isDataError(Throwable error) {
+    // The SQL state decides before the exception's class: the MariaDB driver reports a trigger's
+    // SIGNAL '45000' as SQLTransientConnectionException, though nothing about it is transient.
     for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
-        return false;
-      }
       if (t instanceof SQLException sql) {
         String state = sql.getSQLState();
         if (state != null
@@ -32,6 +31,9 @@ final class StoreErrors {
         }
         if (DATA_ERRORS.contains(sql.getErrorCode())) {
           return true;
+        }
+        if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+          return false;
         }
       }
     }
