@@ -18,8 +18,9 @@ readonly JAVA_OPTS=${MSGCENTER_JAVA_OPTS:--Xms256m -Xmx1g}
 readonly ZK_PORT=${MSGCENTER_ZK_PORT:-2181}
 readonly KAFKA_PORT=${MSGCENTER_KAFKA_PORT:-9092}
 readonly DB_PORT=${MSGCENTER_DB_PORT:-3306}
+readonly CENTER_HTTP_PORT=${MSGCENTER_HTTP_PORT:-8081}
 # Modules whose jars the started processes run; a new service adds its module here.
-readonly MODULES=(testkit)
+readonly MODULES=(testkit message-center)
 
 STARTED=()
 
@@ -136,6 +137,15 @@ start_service() {
   say "$name is ready ($((SECONDS - began))s, pid $pid)"
 }
 
+# http_ok PORT PATH: true when GET http://127.0.0.1:PORT/PATH answers 200 (bash only, no curl).
+http_ok() {
+  local status
+  status=$( (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' "$2" >&3 && sed -n 1p <&3) 2>/dev/null) || return 1
+  [[ $status == *" 200 "* ]]
+}
+
+center_ready() { http_ok "$CENTER_HTTP_PORT" /health; }
+
 localstack_ready() {
   grep -q 'Local stack ready' "$LOG_DIR/localstack.log" &&
     port_open "$ZK_PORT" && port_open "$KAFKA_PORT" && port_open "$DB_PORT"
@@ -149,8 +159,9 @@ main() {
   build_if_needed
 
   start_service localstack "$(java_command testkit org.msgcenter.testkit.LocalStack)" localstack_ready
-  # Services join here, in dependency order, e.g.:
-  # start_service message-center "$(java_command message-center org.msgcenter.center.MessageCenter)" center_ready
+  # Services, in dependency order. Each reads conf/ and honours MSGCENTER_* overrides.
+  start_service message-center \
+    "$(java_command message-center org.msgcenter.center.MessageCenter) conf/message-center.properties" center_ready
 
   cat <<EOF
 
@@ -159,8 +170,9 @@ Message Center local stack is running:
   Kafka      localhost:$KAFKA_PORT
   MariaDB    jdbc:mariadb://localhost:$DB_PORT/msgcenter  (user msgcenter, password msgcenter;
              database msgcenter_access too)
+  Message center  health http://localhost:$CENTER_HTTP_PORT/health, metrics /metrics
   Data       ${MSGCENTER_DATA_DIR:-data}/
-  Logs       $LOG_DIR/localstack.log
+  Logs       $LOG_DIR/localstack.log, $LOG_DIR/message-center.log
 Stop it with scripts/stop.sh
 EOF
 }

@@ -185,7 +185,7 @@ public record CenterConfig(
     return "profile="
         + profile
         + ", instanceId="
-        + instanceId
+        + (instanceId == null ? "(generated)" : instanceId)
         + ", dataDir="
         + dataDir
         + ", "
