@@ -39,6 +39,7 @@ import org.msgcenter.center.ops.HealthServer;
 import org.msgcenter.center.ops.InstanceId;
 import org.msgcenter.center.receipts.ReceiptsLane;
 import org.msgcenter.center.render.Renderer;
+import org.msgcenter.center.retry.RetryPoller;
 import org.msgcenter.center.routing.Route;
 import org.msgcenter.center.routing.Router;
 import org.msgcenter.center.routing.RoutingRules;
@@ -63,6 +64,7 @@ public final class MessageCenter implements AutoCloseable {
   private final DeadLetters deadLetters;
   private final List<IngestLane> lanes = new ArrayList<>();
   private final ReceiptsLane receipts;
+  private final RetryPoller poller;
   private final HealthServer health;
   private boolean closed;
 
@@ -138,7 +140,22 @@ public final class MessageCenter implements AutoCloseable {
         new IngestProcessor(
             new Router(rules, providers), renderer, store, deadLetters, dispatcher, clock, metrics);
 
+    this.poller =
+        new RetryPoller(
+            db,
+            dispatcher,
+            renderer,
+            policies,
+            clock,
+            instanceId,
+            config.leaseMargin(),
+            config.poller().interval(),
+            config.poller().batchSize(),
+            new Random(),
+            metrics);
+
     recorder.start();
+    poller.releaseOwnLeases();
     CenterConfig.Kafka k = config.kafka();
     lanes.add(
         new IngestLane("high", k.highTopic(), consumerSettings(k, "-high"), processor, metrics));
@@ -149,6 +166,7 @@ public final class MessageCenter implements AutoCloseable {
         new ReceiptsLane(k.receiptsTopic(), consumerSettings(k, "-receipts"), db, clock, metrics);
     lanes.forEach(IngestLane::start);
     receipts.start();
+    poller.start();
 
     Map<String, java.util.function.Supplier<String>> checks = new LinkedHashMap<>();
     checks.put("database", this::databaseProblem);
@@ -212,6 +230,7 @@ public final class MessageCenter implements AutoCloseable {
     health.close();
     lanes.forEach(IngestLane::close);
     receipts.close();
+    poller.close();
     dispatcher.close(config.shutdownGrace());
     recorder.close();
     deadLetters.close();

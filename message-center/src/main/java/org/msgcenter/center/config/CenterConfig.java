@@ -26,6 +26,7 @@ public record CenterConfig(
     Db db,
     int httpPort,
     Recorder recorder,
+    Poller poller,
     Duration leaseMargin,
     Duration shutdownGrace,
     Path templatesDir,
@@ -57,6 +58,8 @@ public record CenterConfig(
           Map.entry("http.port", "8081"),
           Map.entry("recorder.batchSize", "500"),
           Map.entry("recorder.flushInterval", "5ms"),
+          Map.entry("poller.interval", "1s"),
+          Map.entry("poller.batchSize", "200"),
           Map.entry("lease.margin", "30s"),
           Map.entry("shutdown.grace", "10s"),
           Map.entry("templates.dir", "conf/templates"));
@@ -81,6 +84,9 @@ public record CenterConfig(
 
   /** How the outcome recorder batches its writes. */
   public record Recorder(int batchSize, Duration flushInterval) {}
+
+  /** How often the retry poller looks for due deliveries, and how many it claims at once. */
+  public record Poller(Duration interval, int batchSize) {}
 
   public static CenterConfig from(Settings s) {
     String profile = s.string("profile");
@@ -121,6 +127,9 @@ public record CenterConfig(
                 s.integer("db.poolSize", 6, 2, 200)),
             s.integer("http.port", 8081, 0, 65_535),
             new Recorder(s.integer("recorder.batchSize", 500, 1, 10_000), flush),
+            new Poller(
+                s.duration("poller.interval", Duration.ofSeconds(1)),
+                s.integer("poller.batchSize", 200, 1, 5_000)),
             s.duration("lease.margin", Duration.ofSeconds(30)),
             s.duration("shutdown.grace", Duration.ofSeconds(10)),
             Path.of(s.string("templates.dir")),
@@ -196,6 +205,8 @@ public record CenterConfig(
         + httpPort
         + ", "
         + recorder
+        + ", "
+        + poller
         + ", leaseMargin="
         + leaseMargin
         + ", shutdownGrace="

@@ -100,6 +100,16 @@ public final class Dispatcher implements AutoCloseable {
     return !closed && lane(channel).tryReserve(priority);
   }
 
+  /** Whether the channel has capacity left for this priority, without taking any. */
+  public boolean hasCapacity(String channel, Priority priority) {
+    Lane lane = lane(channel);
+    int limit =
+        priority == Priority.HIGH
+            ? lane.policy.capacity()
+            : lane.policy.capacity() - lane.policy.reservedForHigh();
+    return !closed && lane.inFlight.get() < limit;
+  }
+
   /** Gives back a reservation whose delivery was not written after all. */
   public void cancelReservation(String channel) {
     lane(channel).inFlight.decrementAndGet();

@@ -181,13 +181,19 @@ public final class IngestProcessor {
     }
   }
 
-  /** The title and content shown in views: the given ones, or the template's plain rendering. */
+  /**
+   * The title and content the message row keeps: the given ones as they are (so a route's template
+   * can wrap them again when the poller re-renders), or the template's plain rendering when the
+   * notification carries a template instead.
+   */
   private Renderer.Rendered display(Notification n, Router.Routing routing) {
-    try {
-      return renderer.render(
-          routing.template(), "", n.params(), n.title().orElse(null), n.content().orElse(null));
-    } catch (Renderer.RenderException e) {
+    if (n.content().isPresent() || routing.template() == null) {
       return new Renderer.Rendered(n.title().orElse(null), n.content().orElse(null));
+    }
+    try {
+      return renderer.render(routing.template(), "", n.params(), null, null);
+    } catch (Renderer.RenderException e) {
+      return new Renderer.Rendered(null, null);
     }
   }
 

@@ -9,9 +9,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.msgcenter.api.DeliveryStatus;
 import org.msgcenter.api.MessageStatus;
 import org.msgcenter.api.Notification;
@@ -106,9 +108,20 @@ public final class IngestStore {
         rows.add(messageRow(p, token, nowUtc));
       }
       MessageMapper messages = s.getMapper(MessageMapper.class);
-      messages.insertIgnoringDuplicates(rows);
+      // Skip the ids already stored before inserting, so that a redelivered batch takes no row
+      // locks on stored messages; the insert still ignores a duplicate that raced in meanwhile.
+      Set<String> existing = new HashSet<>();
+      for (byte[] id : messages.selectExisting(rows.stream().map(r -> r.messageId).toList())) {
+        existing.add(Uuid7.fromBytes(id));
+      }
+      rows.removeIf(r -> existing.contains(Uuid7.fromBytes(r.messageId)));
+      if (!rows.isEmpty()) {
+        messages.insertIgnoringDuplicates(rows);
+      }
       List<byte[]> newIds =
-          messages.selectInsertedBy(rows.stream().map(r -> r.messageId).toList(), token);
+          rows.isEmpty()
+              ? List.of()
+              : messages.selectInsertedBy(rows.stream().map(r -> r.messageId).toList(), token);
       Map<String, IngestProcessor.Prepared> fresh = new LinkedHashMap<>();
       for (byte[] id : newIds) {
         fresh.put(Uuid7.fromBytes(id), null);

@@ -30,4 +30,22 @@ public interface DeliveryMapper {
       @Param("now") LocalDateTime now);
 
   List<byte[]> selectMessageIds(@Param("ids") List<byte[]> deliveryIds);
+
+  /** Due deliveries in one status, locked, skipping rows other instances hold. */
+  List<DueDelivery> selectDueForUpdate(
+      @Param("status") String status,
+      @Param("now") LocalDateTime now,
+      @Param("excluded") java.util.Collection<String> excludedChannels,
+      @Param("limit") int limit);
+
+  /** Leases these deliveries to {@code owner} with the next attempt number. */
+  int claim(
+      @Param("rows") List<DueDelivery> rows,
+      @Param("from") String from,
+      @Param("owner") String owner,
+      @Param("now") LocalDateTime now);
+
+  int expire(@Param("ids") List<byte[]> ids, @Param("now") LocalDateTime now);
+
+  int releaseOwnLeases(@Param("owner") String owner, @Param("now") LocalDateTime now);
 }

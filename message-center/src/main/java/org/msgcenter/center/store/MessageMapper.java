@@ -10,6 +10,9 @@ public interface MessageMapper {
   /** Multi-row insert; a messageId already stored is left as it is (recorded once, ever). */
   int insertIgnoringDuplicates(@Param("rows") List<MessageRow> rows);
 
+  /** Of these ids, those already stored (a consistent read: no locks taken). */
+  List<byte[]> selectExisting(@Param("ids") List<byte[]> ids);
+
   /** Of these ids, those whose row carries {@code token}: the ones this batch inserted. */
   List<byte[]> selectInsertedBy(@Param("ids") List<byte[]> ids, @Param("token") byte[] token);
 
@@ -27,6 +30,9 @@ public interface MessageMapper {
    * status.
    */
   List<byte[]> lockForUpdate(@Param("ids") List<byte[]> ids);
+
+  /** The columns needed to render and send deliveries of these messages. */
+  List<MessageRow> selectForSending(@Param("ids") List<byte[]> ids);
 
   /** For tests and reports. */
   String selectStatus(@Param("messageId") byte[] messageId);
