@@ -131,7 +131,7 @@ public final class MessageCenter implements AutoCloseable {
             config.recorder().batchSize(),
             config.recorder().flushInterval(),
             metrics);
-    this.dispatcher = new Dispatcher(channels, policies, recorder, clock);
+    this.dispatcher = new Dispatcher(channels, policies, recorder, clock, metrics);
     this.deadLetters = new DeadLetters(config.kafka().dlqTopic(), producerSettings);
     IngestStore store =
         new IngestStore(

@@ -17,6 +17,8 @@ import org.msgcenter.center.config.Settings;
  * @param maxAttempts attempts before DEAD ({@code retry.maxAttempts}, default 5)
  * @param initialBackoff wait after the first failure ({@code retry.initialBackoff}, default 2s)
  * @param maxBackoff longest wait between attempts ({@code retry.maxBackoff}, default 10m)
+ * @param ratePerSecond sends per second at most ({@code rateLimit.perSecond}, default 0: no limit)
+ * @param circuit the circuit breaker's settings ({@code circuit.*})
  */
 public record ChannelPolicy(
     String channel,
@@ -26,7 +28,24 @@ public record ChannelPolicy(
     int threads,
     int maxAttempts,
     Duration initialBackoff,
-    Duration maxBackoff) {
+    Duration maxBackoff,
+    int ratePerSecond,
+    Circuit circuit) {
+
+  /**
+   * When to stop sending to a failing channel. Over the last {@code window} finished sends (at
+   * least {@code minimumCalls}), a share of retryable failures at or above {@code
+   * failureRateThreshold} percent opens the circuit for {@code openDuration}; then {@code
+   * halfOpenCalls} probes decide whether it closes again. Permanent failures (a refused address)
+   * say nothing about the channel's health and do not count.
+   */
+  public record Circuit(
+      boolean enabled,
+      int failureRateThreshold,
+      int window,
+      int minimumCalls,
+      Duration openDuration,
+      int halfOpenCalls) {}
 
   public static ChannelPolicy from(String channel, Map<String, String> settings) {
     Settings s = new Settings("channel." + channel, prefixed(channel, settings));
@@ -43,6 +62,18 @@ public record ChannelPolicy(
     if (timeout.isZero()) {
       throw Settings.error(p + "timeout", "0", "must be positive");
     }
+    int window = s.integer(p + "circuit.window", 50, 1, 10_000);
+    Circuit circuit =
+        new Circuit(
+            s.bool(p + "circuit.enabled", true),
+            s.integer(p + "circuit.failureRateThreshold", 50, 1, 100),
+            window,
+            s.integer(p + "circuit.minimumCalls", Math.min(20, window), 1, window),
+            s.duration(p + "circuit.openDuration", Duration.ofSeconds(30)),
+            s.integer(p + "circuit.halfOpenCalls", 5, 1, 1_000));
+    if (circuit.openDuration().isZero()) {
+      throw Settings.error(p + "circuit.openDuration", "0", "must be positive");
+    }
     return new ChannelPolicy(
         channel,
         capacity,
@@ -51,7 +82,9 @@ public record ChannelPolicy(
         s.integer(p + "threads", 4, 1, 512),
         s.integer(p + "retry.maxAttempts", 5, 1, 100),
         initial,
-        max);
+        max,
+        s.integer(p + "rateLimit.perSecond", 0, 0, 1_000_000),
+        circuit);
   }
 
   private static Map<String, String> prefixed(String channel, Map<String, String> settings) {

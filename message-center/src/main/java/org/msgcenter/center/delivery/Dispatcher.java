@@ -1,5 +1,6 @@
 package org.msgcenter.center.delivery;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,10 +40,12 @@ public final class Dispatcher implements AutoCloseable {
     final ExecutorService executor;
     final AtomicInteger inFlight = new AtomicInteger();
     final Set<DispatchJob> running = ConcurrentHashMap.newKeySet();
+    final ChannelGuards guards;
 
-    Lane(Channel channel, ChannelPolicy policy) {
+    Lane(Channel channel, ChannelPolicy policy, MeterRegistry metrics) {
       this.channel = channel;
       this.policy = policy;
+      this.guards = new ChannelGuards(policy, metrics);
       AtomicInteger n = new AtomicInteger();
       // Capacity bounds what is queued, so the queue never refuses work.
       this.executor =
@@ -70,7 +73,12 @@ public final class Dispatcher implements AutoCloseable {
           return false;
         }
         if (inFlight.compareAndSet(current, current + 1)) {
-          return true;
+          if (guards.admit()) {
+            return true;
+          }
+          // The circuit is open or the rate is spent: the delivery waits in the database.
+          inFlight.decrementAndGet();
+          return false;
         }
       }
     }
@@ -85,8 +93,10 @@ public final class Dispatcher implements AutoCloseable {
       Map<String, Channel> channels,
       Map<String, ChannelPolicy> policies,
       OutcomeRecorder recorder,
-      Clock clock) {
-    channels.forEach((name, channel) -> lanes.put(name, new Lane(channel, policies.get(name))));
+      Clock clock,
+      MeterRegistry metrics) {
+    channels.forEach(
+        (name, channel) -> lanes.put(name, new Lane(channel, policies.get(name), metrics)));
     this.recorder = recorder;
     this.clock = clock;
   }
@@ -107,7 +117,7 @@ public final class Dispatcher implements AutoCloseable {
         priority == Priority.HIGH
             ? lane.policy.capacity()
             : lane.policy.capacity() - lane.policy.reservedForHigh();
-    return !closed && lane.inFlight.get() < limit;
+    return !closed && lane.inFlight.get() < limit && !lane.guards.circuitOpen();
   }
 
   /** Gives back a reservation whose delivery was not written after all. */
@@ -123,7 +133,7 @@ public final class Dispatcher implements AutoCloseable {
       lane.executor.execute(() -> send(lane, job));
     } catch (RuntimeException e) {
       // The executor is shut down: give the lease back rather than lose the delivery.
-      release(lane, job);
+      release(lane, job, clock.instant(), "released unsent (shutdown)");
     }
   }
 
@@ -143,7 +153,12 @@ public final class Dispatcher implements AutoCloseable {
 
   private void send(Lane lane, DispatchJob job) {
     if (closed) {
-      release(lane, job);
+      release(lane, job, clock.instant(), "released unsent (shutdown)");
+      return;
+    }
+    if (!lane.guards.tryStart()) {
+      Instant due = clock.instant().plus(lane.guards.openDuration());
+      release(lane, job, due, "circuit open: channel " + lane.channel.name() + " is failing");
       return;
     }
     Instant started = clock.instant();
@@ -170,7 +185,9 @@ public final class Dispatcher implements AutoCloseable {
                             ? "no answer within " + lane.policy.timeout().toMillis() + " ms"
                             : cause.getClass().getSimpleName() + ": " + cause.getMessage());
               }
-              finish(lane, job, new DispatchJob.Finished(job, o, started, clock.instant()));
+              Instant finished = clock.instant();
+              lane.guards.finished(o, Duration.between(started, finished));
+              finish(lane, job, new DispatchJob.Finished(job, o, started, finished));
             });
   }
 
@@ -181,10 +198,10 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  private void release(Lane lane, DispatchJob job) {
+  private void release(Lane lane, DispatchJob job, Instant due, String reason) {
     if (lane.running.remove(job)) {
       lane.inFlight.decrementAndGet();
-      recorder.released(job);
+      recorder.released(job, due, reason);
     }
   }
 
@@ -232,7 +249,7 @@ public final class Dispatcher implements AutoCloseable {
     for (Lane lane : lanes.values()) {
       lane.executor.shutdownNow();
       for (DispatchJob job : new ArrayList<>(lane.running)) {
-        release(lane, job);
+        release(lane, job, clock.instant(), "released unsent (shutdown)");
         released++;
       }
       try {

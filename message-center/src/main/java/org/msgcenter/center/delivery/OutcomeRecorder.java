@@ -43,8 +43,12 @@ public final class OutcomeRecorder implements AutoCloseable {
   private static final int MAX_ERROR = 1000;
   private static final int MAX_RECEIPT = 255;
 
-  /** An attempt's result, or a lease given back without one ({@code finished == null}). */
-  private record Entry(DispatchJob job, DispatchJob.Finished finished) {}
+  /**
+   * An attempt's result, or a lease given back without one ({@code finished == null}), due again at
+   * {@code releaseDue} for {@code releaseReason}.
+   */
+  private record Entry(
+      DispatchJob job, DispatchJob.Finished finished, Instant releaseDue, String releaseReason) {}
 
   private final Database db;
   private final Map<String, ChannelPolicy> policies;
@@ -97,12 +101,15 @@ public final class OutcomeRecorder implements AutoCloseable {
         .tag("channel", job.delivery().channel())
         .register(metrics)
         .record(Duration.between(finished.startedAt(), finished.finishedAt()));
-    queue.add(new Entry(job, finished));
+    queue.add(new Entry(job, finished, null, null));
   }
 
-  /** Queues a lease given back unsent (shutdown): PENDING again, due now, no attempt spent. */
-  public void released(DispatchJob job) {
-    queue.add(new Entry(job, null));
+  /**
+   * Queues a lease given back unsent (shutdown, open circuit): PENDING again, due at {@code due},
+   * no attempt spent.
+   */
+  public void released(DispatchJob job, Instant due, String reason) {
+    queue.add(new Entry(job, null, due, reason));
   }
 
   public synchronized void start() {
@@ -178,8 +185,8 @@ public final class OutcomeRecorder implements AutoCloseable {
       if (e.finished() == null) {
         to = DeliveryStatus.PENDING;
         row.attempts = job.delivery().attempt() - 1;
-        row.lastError = "released unsent (shutdown)";
-        row.nextAttemptAt = Times.utc(now);
+        row.lastError = e.releaseReason();
+        row.nextAttemptAt = Times.utc(e.releaseDue());
       } else {
         to = nextStatus(e.finished(), row);
         attempts.add(attemptRow(e.finished()));

@@ -105,7 +105,9 @@ class RetryPollerIT {
               500,
               Duration.ofMillis(5),
               new SimpleMeterRegistry());
-      dispatcher = new Dispatcher(Map.of(CHANNEL, channel), policies, recorder, clock);
+      dispatcher =
+          new Dispatcher(
+              Map.of(CHANNEL, channel), policies, recorder, clock, new SimpleMeterRegistry());
       poller =
           new RetryPoller(
               db,
@@ -349,6 +351,33 @@ class RetryPollerIT {
       assertThat(sends.values()).allMatch(n -> n == 1);
       assertThat(count("SELECT COUNT(*) FROM delivery WHERE status = 'SENT'")).isEqualTo(10_000);
       assertThat(count("SELECT COUNT(*) FROM delivery_attempt")).isEqualTo(10_000);
+    }
+  }
+
+  @Test
+  void a_rate_limited_channel_sends_its_backlog_no_faster_than_its_rate_and_each_once()
+      throws Exception {
+    List<String> ids = seed(2_000, "PENDING", clock.instant(), null, null);
+    ProbeChannel channel = new ProbeChannel();
+    ChannelPolicy limited =
+        ChannelPolicy.from(
+            CHANNEL, Map.of("capacity", "1000", "rateLimit.perSecond", "500", "timeout", "5s"));
+    try (Instance instance = new Instance("a", channel, limited)) {
+      instance.recorder.start();
+      long started = System.nanoTime();
+      int claimed = 0;
+      while (claimed < ids.size()) {
+        claimed += instance.poller.runOnce();
+        Thread.sleep(20);
+      }
+      long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+      await().atMost(Duration.ofSeconds(20)).until(instance.dispatcher::idle);
+      instance.recorder.close();
+      // 2,000 at 500 per second need at least three refills after the first second's 500.
+      assertThat(seconds).isGreaterThanOrEqualTo(3);
+      assertThat(channel.sends.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(channel.sends.values()).allMatch(n -> n.get() == 1);
+      assertThat(count("SELECT COUNT(*) FROM delivery WHERE status = 'SENT'")).isEqualTo(2_000);
     }
   }
 
