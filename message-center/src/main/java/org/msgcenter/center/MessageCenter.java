@@ -37,6 +37,7 @@ import org.msgcenter.center.ingest.IngestProcessor;
 import org.msgcenter.center.ingest.IngestStore;
 import org.msgcenter.center.ops.HealthServer;
 import org.msgcenter.center.ops.InstanceId;
+import org.msgcenter.center.ops.InstanceRegistry;
 import org.msgcenter.center.receipts.ReceiptsLane;
 import org.msgcenter.center.render.Renderer;
 import org.msgcenter.center.retry.RetryPoller;
@@ -58,6 +59,7 @@ public final class MessageCenter implements AutoCloseable {
   private final CenterConfig config;
   private final String instanceId;
   private final PrometheusMeterRegistry metrics;
+  private final InstanceRegistry registry;
   private final Database db;
   private final OutcomeRecorder recorder;
   private final Dispatcher dispatcher;
@@ -121,6 +123,16 @@ public final class MessageCenter implements AutoCloseable {
       }
     }
 
+    CenterConfig.ZooKeeper zk = config.zooKeeper();
+    if (zk.connect().isBlank()) {
+      log.warn(
+          "zookeeper.connect is empty: instance {} is not registered, and nothing stops a second live instance with the same id",
+          instanceId);
+      this.registry = null;
+    } else {
+      this.registry =
+          InstanceRegistry.register(zk.connect(), zk.sessionTimeout(), instanceId, clock);
+    }
     this.db = Database.open(config.db());
     this.recorder =
         new OutcomeRecorder(
@@ -170,6 +182,11 @@ public final class MessageCenter implements AutoCloseable {
 
     Map<String, java.util.function.Supplier<String>> checks = new LinkedHashMap<>();
     checks.put("database", this::databaseProblem);
+    if (registry != null) {
+      checks.put(
+          "registration",
+          () -> registry.registered() ? null : "instance node missing in ZooKeeper");
+    }
     this.health = new HealthServer(config.httpPort(), instanceId, metrics, checks);
     log.info(
         "Message center {} running: health and metrics on http://localhost:{}/health",
@@ -235,6 +252,9 @@ public final class MessageCenter implements AutoCloseable {
     recorder.close();
     deadLetters.close();
     db.close();
+    if (registry != null) {
+      registry.close();
+    }
     metrics.close();
     log.info("Message center {} stopped", instanceId);
   }

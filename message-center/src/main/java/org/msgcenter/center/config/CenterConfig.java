@@ -24,6 +24,7 @@ public record CenterConfig(
     Path dataDir,
     Kafka kafka,
     Db db,
+    ZooKeeper zooKeeper,
     int httpPort,
     Recorder recorder,
     Poller poller,
@@ -55,6 +56,8 @@ public record CenterConfig(
           Map.entry("db.user", "msgcenter"),
           Map.entry("db.password", "msgcenter"),
           Map.entry("db.poolSize", "6"),
+          Map.entry("zookeeper.connect", "localhost:2181"),
+          Map.entry("zookeeper.sessionTimeout", "10s"),
           Map.entry("http.port", "8081"),
           Map.entry("recorder.batchSize", "500"),
           Map.entry("recorder.flushInterval", "5ms"),
@@ -81,6 +84,12 @@ public record CenterConfig(
       return "Db[url=" + url + ", user=" + user + ", password=***, poolSize=" + poolSize + "]";
     }
   }
+
+  /**
+   * ZooKeeper, where the instance registers its id; {@code connect} empty turns registration off
+   * (then nothing stops two live instances from sharing an id).
+   */
+  public record ZooKeeper(String connect, Duration sessionTimeout) {}
 
   /** How the outcome recorder batches its writes. */
   public record Recorder(int batchSize, Duration flushInterval) {}
@@ -125,6 +134,9 @@ public record CenterConfig(
                 s.string("db.user"),
                 s.string("db.password"),
                 s.integer("db.poolSize", 6, 2, 200)),
+            new ZooKeeper(
+                s.string("zookeeper.connect", ""),
+                s.duration("zookeeper.sessionTimeout", Duration.ofSeconds(10))),
             s.integer("http.port", 8081, 0, 65_535),
             new Recorder(s.integer("recorder.batchSize", 500, 1, 10_000), flush),
             new Poller(
@@ -201,6 +213,8 @@ public record CenterConfig(
         + kafka
         + ", "
         + db
+        + ", "
+        + zooKeeper
         + ", httpPort="
         + httpPort
         + ", "

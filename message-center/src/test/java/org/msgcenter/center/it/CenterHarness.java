@@ -64,6 +64,8 @@ final class CenterHarness implements AutoCloseable {
     settings.put("db.user", user);
     settings.put("db.password", password);
     settings.put("http.port", "0");
+    // Registration has its own test (InstanceRegistryIT); these runs use unique ids anyway.
+    settings.put("zookeeper.connect", "");
     settings.put("data.dir", dataDir.toString());
     settings.put("templates.dir", dataDir.resolve("templates").toString());
     settings.put("shutdown.grace", "2s");
