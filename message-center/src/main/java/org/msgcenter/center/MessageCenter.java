@@ -32,13 +32,13 @@ import org.msgcenter.center.delivery.ChannelPolicy;
 import org.msgcenter.center.delivery.Dispatcher;
 import org.msgcenter.center.delivery.OutcomeRecorder;
 import org.msgcenter.center.ingest.DeadLetters;
-import org.msgcenter.center.ingest.IngestLane;
 import org.msgcenter.center.ingest.IngestProcessor;
 import org.msgcenter.center.ingest.IngestStore;
+import org.msgcenter.center.kafka.BatchConsumer;
 import org.msgcenter.center.ops.HealthServer;
 import org.msgcenter.center.ops.InstanceId;
 import org.msgcenter.center.ops.InstanceRegistry;
-import org.msgcenter.center.receipts.ReceiptsLane;
+import org.msgcenter.center.receipts.ReceiptsRecorder;
 import org.msgcenter.center.render.Renderer;
 import org.msgcenter.center.retry.RetryPoller;
 import org.msgcenter.center.routing.Route;
@@ -64,8 +64,10 @@ public final class MessageCenter implements AutoCloseable {
   private final OutcomeRecorder recorder;
   private final Dispatcher dispatcher;
   private final DeadLetters deadLetters;
-  private final List<IngestLane> lanes = new ArrayList<>();
-  private final ReceiptsLane receipts;
+
+  /** The HIGH lane, the normal lane and the receipts consumer, in start order. */
+  private final List<BatchConsumer> consumers = new ArrayList<>();
+
   private final RetryPoller poller;
   private final HealthServer health;
   private boolean closed;
@@ -169,15 +171,24 @@ public final class MessageCenter implements AutoCloseable {
     recorder.start();
     poller.releaseOwnLeases();
     CenterConfig.Kafka k = config.kafka();
-    lanes.add(
-        new IngestLane("high", k.highTopic(), consumerSettings(k, "-high"), processor, metrics));
-    lanes.add(
-        new IngestLane(
-            "normal", k.notificationsTopic(), consumerSettings(k, ""), processor, metrics));
-    this.receipts =
-        new ReceiptsLane(k.receiptsTopic(), consumerSettings(k, "-receipts"), db, clock, metrics);
-    lanes.forEach(IngestLane::start);
-    receipts.start();
+    consumers.add(
+        new BatchConsumer(
+            "high", k.highTopic(), consumerSettings(k, "-high"), processor::process, metrics));
+    consumers.add(
+        new BatchConsumer(
+            "normal",
+            k.notificationsTopic(),
+            consumerSettings(k, ""),
+            processor::process,
+            metrics));
+    consumers.add(
+        new BatchConsumer(
+            "receipts",
+            k.receiptsTopic(),
+            consumerSettings(k, "-receipts"),
+            new ReceiptsRecorder(db, clock, metrics),
+            metrics));
+    consumers.forEach(BatchConsumer::start);
     poller.start();
 
     Map<String, java.util.function.Supplier<String>> checks = new LinkedHashMap<>();
@@ -245,8 +256,7 @@ public final class MessageCenter implements AutoCloseable {
     closed = true;
     log.info("Message center {} stopping", instanceId);
     health.close();
-    lanes.forEach(IngestLane::close);
-    receipts.close();
+    consumers.forEach(BatchConsumer::close);
     poller.close();
     dispatcher.close(config.shutdownGrace());
     recorder.close();

@@ -1,7 +1,8 @@
-package org.msgcenter.center.ingest;
+package org.msgcenter.center.kafka;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -24,30 +24,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One consumer loop over one topic (the normal lane or the HIGH lane, each on its own thread and
- * consumer, so HIGH never waits behind a backlog). Per poll: process the batch, then commit its
- * offsets: only after its rows are committed and its dead letters acknowledged. On a transient
- * failure it seeks back to the batch's first offsets, backs off and processes the same batch again;
- * it never polls past a batch it has not stored.
+ * One consumer loop over one topic, on its own thread: the center's lanes (normal, HIGH) and its
+ * receipts consumer. Per poll it hands the batch to its {@link Handler}, waits for the
+ * acknowledgements the handler returns (dead letters), and only then commits the batch's offsets.
+ * When the handler fails it seeks back to the batch's first offsets, backs off (200 ms doubling to
+ * 10 s) and hands over the same batch again: it never polls past a batch it has not handled.
+ * Rebalances happen inside {@code poll}, when no batch is in hand, so a revoked partition never has
+ * handled but uncommitted records.
  */
-public final class IngestLane implements Runnable, AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(IngestLane.class);
+public final class BatchConsumer implements Runnable, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BatchConsumer.class);
   private static final long MAX_BACKOFF_MS = 10_000;
+
+  /** Handles one poll batch. */
+  @FunctionalInterface
+  public interface Handler {
+    /**
+     * @return futures the offsets must wait for (such as dead letters being acknowledged)
+     * @throws Exception when the batch must be handled again
+     */
+    List<? extends Future<?>> handle(List<ConsumerRecord<String, byte[]>> batch) throws Exception;
+  }
 
   private final String name;
   private final String topic;
   private final KafkaConsumer<String, byte[]> consumer;
-  private final IngestProcessor processor;
+  private final Handler handler;
   private final Counter failures;
   private final KafkaClientMetrics kafkaMetrics;
   private volatile boolean running = true;
   private volatile Thread thread;
 
-  public IngestLane(
+  public BatchConsumer(
       String name,
       String topic,
       Map<String, Object> consumerSettings,
-      IngestProcessor processor,
+      Handler handler,
       MeterRegistry metrics) {
     this.name = name;
     this.topic = topic;
@@ -61,16 +73,14 @@ public final class IngestLane implements Runnable, AutoCloseable {
         ConsumerConfig.CLIENT_ID_CONFIG,
         p.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "msgcenter") + "-" + name);
     this.consumer = new KafkaConsumer<>(p);
-    this.processor = processor;
-    this.failures = metrics.counter("msgcenter.ingest.failures", "lane", name);
-    this.kafkaMetrics =
-        new KafkaClientMetrics(
-            consumer, List.of(io.micrometer.core.instrument.Tag.of("lane", name)));
+    this.handler = handler;
+    this.failures = metrics.counter("msgcenter.consumer.failures", "lane", name);
+    this.kafkaMetrics = new KafkaClientMetrics(consumer, List.of(Tag.of("lane", name)));
     kafkaMetrics.bindTo(metrics);
   }
 
   public Thread start() {
-    Thread t = new Thread(this, "ingest-" + name);
+    Thread t = new Thread(this, "consumer-" + name);
     thread = t;
     t.start();
     return t;
@@ -89,8 +99,7 @@ public final class IngestLane implements Runnable, AutoCloseable {
         try {
           List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
           records.forEach(batch::add);
-          List<Future<RecordMetadata>> acks = processor.process(batch);
-          for (Future<RecordMetadata> ack : acks) {
+          for (Future<?> ack : handler.handle(batch)) {
             ack.get(30, TimeUnit.SECONDS);
           }
           consumer.commitSync(nextOffsets(records));
@@ -99,7 +108,7 @@ public final class IngestLane implements Runnable, AutoCloseable {
           failures.increment();
           backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(200, backoffMs * 2));
           log.warn(
-              "Lane {}: batch of {} records not stored ({}); retrying the same batch in {} ms",
+              "Consumer {}: batch of {} records not handled ({}); handling the same batch again in {} ms",
               name,
               records.count(),
               t.getMessage(),
@@ -112,14 +121,13 @@ public final class IngestLane implements Runnable, AutoCloseable {
     } finally {
       consumer.close(Duration.ofSeconds(5));
       kafkaMetrics.close();
-      log.info("Lane {} stopped", name);
+      log.info("Consumer {} stopped", name);
     }
   }
 
   private void seekBack(ConsumerRecords<String, byte[]> records) {
     for (TopicPartition tp : records.partitions()) {
-      List<ConsumerRecord<String, byte[]>> rs = records.records(tp);
-      consumer.seek(tp, rs.get(0).offset());
+      consumer.seek(tp, records.records(tp).get(0).offset());
     }
   }
 
@@ -147,7 +155,7 @@ public final class IngestLane implements Runnable, AutoCloseable {
   }
 
   /**
-   * Stops after the batch in hand is stored and its offsets committed (polls return within 200 ms,
+   * Stops after the batch in hand is handled and its offsets committed (polls return within 200 ms,
    * so no wakeup is needed); waits for the thread. Idempotent.
    */
   @Override
