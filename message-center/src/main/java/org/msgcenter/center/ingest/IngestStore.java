@@ -17,12 +17,14 @@ import java.util.Set;
 import org.msgcenter.api.DeliveryStatus;
 import org.msgcenter.api.MessageStatus;
 import org.msgcenter.api.Notification;
+import org.msgcenter.api.Priority;
 import org.msgcenter.api.Uuid7;
 import org.msgcenter.center.channel.OutboundDelivery;
 import org.msgcenter.center.delivery.ChannelPolicy;
 import org.msgcenter.center.delivery.DispatchJob;
 import org.msgcenter.center.delivery.Dispatcher;
 import org.msgcenter.center.render.Renderer;
+import org.msgcenter.center.routing.QuietHours;
 import org.msgcenter.center.routing.Router;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DedupMapper;
@@ -257,9 +259,9 @@ public final class IngestStore {
     } else if (n.expireAt().isPresent() && !n.expireAt().get().isAfter(now)) {
       d.status = DeliveryStatus.EXPIRED.name();
       d.lastError = "expired at " + n.expireAt().get() + " before it was sent";
-    } else if (n.sendAt().isPresent() && n.sendAt().get().isAfter(now)) {
+    } else if (sendAt(p, now).isAfter(now)) {
       d.status = DeliveryStatus.SCHEDULED.name();
-      d.nextAttemptAt = Times.utc(n.sendAt().get());
+      d.nextAttemptAt = Times.utc(sendAt(p, now));
     } else if (dispatcher.tryReserve(planned.channel(), p.routing().priority())) {
       reserved.add(planned.channel());
       d.status = DeliveryStatus.SENDING.name();
@@ -272,6 +274,20 @@ public final class IngestStore {
       d.nextAttemptAt = Times.utc(now);
     }
     return d;
+  }
+
+  /**
+   * When a delivery may first go: its {@code sendAt} or now, moved to the end of the route's quiet
+   * hours when that falls inside them (HIGH priority goes through quiet hours).
+   */
+  private static Instant sendAt(IngestProcessor.Prepared p, Instant now) {
+    Notification n = p.notification();
+    Instant at = n.sendAt().filter(t -> t.isAfter(now)).orElse(now);
+    QuietHours quiet = p.routing().quietHours();
+    if (quiet == null || p.routing().priority() == Priority.HIGH) {
+      return at;
+    }
+    return quiet.deferUntil(at, n.recipient().timeZone().orElse(null)).orElse(at);
   }
 
   private ToSend toSend(

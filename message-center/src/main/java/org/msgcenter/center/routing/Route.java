@@ -18,6 +18,7 @@ import org.msgcenter.api.Priority;
  *     to keep it
  * @param targets per-channel fixed targets (a webhook or robot URL), by channel name
  * @param dedupWindow how long a dedupKey suppresses repeats
+ * @param quietHours when NORMAL and LOW deliveries wait, or null for never
  */
 public record Route(
     String pattern,
@@ -25,7 +26,8 @@ public record Route(
     String template,
     Priority priority,
     Map<String, String> targets,
-    Duration dedupWindow) {
+    Duration dedupWindow,
+    QuietHours quietHours) {
 
   public static final String DEFAULT = "default";
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(24);

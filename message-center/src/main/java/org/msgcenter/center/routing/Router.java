@@ -27,6 +27,7 @@ public final class Router {
       Priority priority,
       String template,
       java.time.Duration dedupWindow,
+      QuietHours quietHours,
       List<PlannedDelivery> deliveries) {}
 
   /** A notification that cannot be routed; it goes to the dead-letter topic. */
@@ -105,6 +106,7 @@ public final class Router {
         priority,
         template,
         route.map(Route::dedupWindow).orElse(Route.DEFAULT_DEDUP_WINDOW),
+        route.map(Route::quietHours).orElse(null),
         deliveries);
   }
 }

@@ -32,7 +32,7 @@ import org.msgcenter.center.config.Settings;
  */
 public final class RoutingRules {
   private static final Set<String> PROPERTIES =
-      Set.of("channels", "template", "priority", "dedupWindow");
+      Set.of("channels", "template", "priority", "dedupWindow", "quietHours", "quietZone");
   private static final Pattern PATTERN =
       Pattern.compile(
           "default|" + Notification.BIZ_TYPE.pattern() + "(\\.\\*)?|[a-z][a-z0-9_-]*\\.\\*");
@@ -161,6 +161,18 @@ public final class RoutingRules {
         p.containsKey("dedupWindow")
             ? Settings.parseDuration(prefix + "dedupWindow", p.get("dedupWindow"))
             : Route.DEFAULT_DEDUP_WINDOW;
-    return new Route(pattern, channels, template, priority, targets, window);
+    QuietHours quiet = null;
+    if (p.containsKey("quietHours")) {
+      quiet =
+          QuietHours.parse(
+              prefix + "quietHours",
+              p.get("quietHours"),
+              prefix + "quietZone",
+              p.getOrDefault("quietZone", "UTC"));
+    } else if (p.containsKey("quietZone")) {
+      throw Settings.error(
+          prefix + "quietZone", p.get("quietZone"), "needs " + prefix + "quietHours");
+    }
+    return new Route(pattern, channels, template, priority, targets, window, quiet);
   }
 }

@@ -40,7 +40,33 @@ class InAppAndWebhookIT {
     harness.set("route.callback.gone.target.webhook", sink.url("/gone"));
     harness.set("route.callback.closed.channels", "in-app,webhook");
     harness.set("route.callback.closed.target.webhook", "http://127.0.0.1:1/nobody");
+    // Quiet hours from an hour ago to an hour from now, in UTC: now is inside them.
+    java.time.LocalTime nowUtc =
+        java.time.LocalTime.now(java.time.ZoneOffset.UTC).withSecond(0).withNano(0);
+    quietEnd = nowUtc.plusHours(1);
+    harness.set("route.quiet.time.channels", "in-app");
+    harness.set("route.quiet.time.quietHours", nowUtc.minusHours(1) + "-" + quietEnd);
+    harness.set("route.quiet.time.quietZone", "UTC");
     harness.start();
+  }
+
+  private java.time.LocalTime quietEnd;
+
+  @Test
+  void inside_quiet_hours_normal_waits_for_their_end_and_high_goes_through() {
+    Notification normal = notification("quiet.time").build();
+    Notification high =
+        notification("quiet.time").priority(org.msgcenter.api.Priority.HIGH).build();
+    harness.publish(normal);
+    harness.publish(high);
+
+    await().atMost(WAIT).until(() -> "DELIVERED".equals(harness.messageStatus(high.messageId())));
+    await().atMost(WAIT).until(() -> "SCHEDULED".equals(harness.messageStatus(normal.messageId())));
+    Map<String, Object> waiting = harness.deliveries(normal.messageId()).get(0);
+    assertThat(waiting).containsEntry("status", "SCHEDULED");
+    assertThat(
+            ((java.sql.Timestamp) waiting.get("next_attempt_at")).toLocalDateTime().toLocalTime())
+        .isEqualTo(quietEnd);
   }
 
   @AfterAll
