@@ -26,6 +26,13 @@ class CenterConfigTest {
     assertThat(c.kafka().bootstrapServers()).isEqualTo("localhost:9092");
     assertThat(c.httpPort()).isEqualTo(8081);
     assertThat(c.routeSettings()).containsEntry("default.channels", "in-app");
+    assertThat(
+            org.msgcenter.center.routing.RoutingRules.parse(
+                    c.routeSettings(), java.util.Set.of("in-app", "webhook"))
+                .match("order.shipped")
+                .orElseThrow()
+                .quietHours())
+        .isNotNull();
   }
 
   @Test
