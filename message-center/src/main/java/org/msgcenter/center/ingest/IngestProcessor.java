@@ -167,6 +167,14 @@ public final class IngestProcessor {
         }
         return;
       }
+      if (prepared.isEmpty()) {
+        int half = rejected.size() / 2;
+        persist(List.of(), new ArrayList<>(rejected.subList(0, half)), acks);
+        persist(List.of(), new ArrayList<>(rejected.subList(half, rejected.size())), acks);
+        return;
+      }
+      // Split until the refused record stands alone; the batch's rejected rows go with the first
+      // part.
       int half = prepared.size() / 2;
       persist(new ArrayList<>(prepared.subList(0, half)), rejected, acks);
       persist(new ArrayList<>(prepared.subList(half, prepared.size())), List.of(), acks);
