@@ -166,6 +166,7 @@ public final class MessageCenter implements AutoCloseable {
             config.poller().interval(),
             config.poller().batchSize(),
             new Random(),
+            recorder::isBehind,
             metrics);
 
     recorder.start();

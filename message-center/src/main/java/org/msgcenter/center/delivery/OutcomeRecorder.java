@@ -63,6 +63,7 @@ public final class OutcomeRecorder implements AutoCloseable {
   private final Counter leaseLost;
   private final Counter failures;
   private volatile boolean running;
+  private volatile boolean behind;
   private Thread thread;
 
   public OutcomeRecorder(
@@ -135,11 +136,13 @@ public final class OutcomeRecorder implements AutoCloseable {
           }
         }
         runOnce();
+        behind = false;
         backoffMs = 0;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (Throwable t) {
+        behind = true;
         failures.increment();
         backoffMs = Math.min(5_000, Math.max(100, backoffMs * 2));
         log.warn(
@@ -294,6 +297,14 @@ public final class OutcomeRecorder implements AutoCloseable {
 
   private static String truncate(String s, int max) {
     return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+  }
+
+  /**
+   * Whether the last write failed and outcomes wait in memory for the database. While it is, the
+   * leases of those deliveries may run out; the poller holds back so as not to take them over.
+   */
+  public boolean isBehind() {
+    return behind;
   }
 
   /** Outcomes queued or carried and not yet written. */

@@ -66,6 +66,7 @@ public final class RetryPoller implements AutoCloseable {
   private final Duration interval;
   private final int batchSize;
   private final RandomGenerator random;
+  private final java.util.function.BooleanSupplier holdBack;
   private final Counter claimed;
   private final Counter expired;
   private final Counter failures;
@@ -83,6 +84,7 @@ public final class RetryPoller implements AutoCloseable {
       Duration interval,
       int batchSize,
       RandomGenerator random,
+      java.util.function.BooleanSupplier holdBack,
       MeterRegistry metrics) {
     this.db = db;
     this.dispatcher = dispatcher;
@@ -94,6 +96,7 @@ public final class RetryPoller implements AutoCloseable {
     this.interval = interval;
     this.batchSize = batchSize;
     this.random = random;
+    this.holdBack = holdBack;
     this.claimed = metrics.counter("msgcenter.poller.claimed");
     this.expired = metrics.counter("msgcenter.poller.expired");
     this.failures = metrics.counter("msgcenter.poller.failures");
@@ -124,6 +127,11 @@ public final class RetryPoller implements AutoCloseable {
    * @return how many deliveries were claimed (expired ones not counted)
    */
   public int runOnce() {
+    if (holdBack.getAsBoolean()) {
+      // Outcomes of this instance wait in memory for the database: write them before claiming,
+      // or their expired leases would be taken over and sent a second time.
+      return 0;
+    }
     Instant now = clock.instant();
     List<DueDelivery> toSend = new ArrayList<>();
     List<String> reserved = new ArrayList<>();
@@ -299,8 +307,11 @@ public final class RetryPoller implements AutoCloseable {
     while (running) {
       try {
         int n = runOnce();
-        if (n < batchSize) {
+        if (n == 0) {
           sleepInterval();
+        } else {
+          // Claims are bounded by free capacity: look again as soon as sends have freed some.
+          Thread.sleep(10);
         }
       } catch (Throwable t) {
         failures.increment();

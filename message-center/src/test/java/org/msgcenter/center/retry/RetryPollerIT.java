@@ -120,6 +120,7 @@ class RetryPollerIT {
               Duration.ofMillis(10),
               200,
               new Random(7),
+              recorder::isBehind,
               new SimpleMeterRegistry());
     }
 
