@@ -31,6 +31,8 @@ import org.msgcenter.center.config.Settings;
 import org.msgcenter.center.delivery.ChannelPolicy;
 import org.msgcenter.center.delivery.Dispatcher;
 import org.msgcenter.center.delivery.OutcomeRecorder;
+import org.msgcenter.center.delivery.Policies;
+import org.msgcenter.center.dynamic.ConfigWatcher;
 import org.msgcenter.center.ingest.DeadLetters;
 import org.msgcenter.center.ingest.IngestProcessor;
 import org.msgcenter.center.ingest.IngestStore;
@@ -60,6 +62,7 @@ public final class MessageCenter implements AutoCloseable {
   private final String instanceId;
   private final PrometheusMeterRegistry metrics;
   private final InstanceRegistry registry;
+  private final ConfigWatcher configWatcher;
   private final Database db;
   private final OutcomeRecorder recorder;
   private final Dispatcher dispatcher;
@@ -136,10 +139,11 @@ public final class MessageCenter implements AutoCloseable {
           InstanceRegistry.register(zk.connect(), zk.sessionTimeout(), instanceId, clock);
     }
     this.db = Database.open(config.db());
+    Policies live = new Policies(policies);
     this.recorder =
         new OutcomeRecorder(
             db,
-            policies,
+            live,
             clock,
             new Random(),
             config.recorder().batchSize(),
@@ -147,19 +151,19 @@ public final class MessageCenter implements AutoCloseable {
             metrics);
     this.dispatcher = new Dispatcher(channels, policies, recorder, clock, metrics);
     this.deadLetters = new DeadLetters(config.kafka().dlqTopic(), producerSettings);
+    Router router = new Router(rules, providers);
     IngestStore store =
         new IngestStore(
             db, dispatcher, renderer, policies, config.leaseMargin(), instanceId, new Uuid7(clock));
     IngestProcessor processor =
-        new IngestProcessor(
-            new Router(rules, providers), renderer, store, deadLetters, dispatcher, clock, metrics);
+        new IngestProcessor(router, renderer, store, deadLetters, dispatcher, clock, metrics);
 
     this.poller =
         new RetryPoller(
             db,
             dispatcher,
             renderer,
-            policies,
+            live,
             clock,
             instanceId,
             config.leaseMargin(),
@@ -168,6 +172,29 @@ public final class MessageCenter implements AutoCloseable {
             new Random(),
             recorder::isBehind,
             metrics);
+
+    if (registry != null) {
+      this.configWatcher =
+          new ConfigWatcher(
+              registry.client(),
+              config,
+              providers.keySet(),
+              renderer,
+              applied -> {
+                router.update(applied.rules());
+                live.update(applied.policies());
+                dispatcher.updatePolicies(live);
+              },
+              metrics);
+      try {
+        configWatcher.start();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ConfigException("interrupted while reading the dynamic configuration");
+      }
+    } else {
+      this.configWatcher = null;
+    }
 
     recorder.start();
     poller.releaseOwnLeases();
@@ -258,6 +285,9 @@ public final class MessageCenter implements AutoCloseable {
     log.info("Message center {} stopping", instanceId);
     health.close();
     consumers.forEach(BatchConsumer::close);
+    if (configWatcher != null) {
+      configWatcher.close();
+    }
     poller.close();
     dispatcher.close(config.shutdownGrace());
     recorder.close();

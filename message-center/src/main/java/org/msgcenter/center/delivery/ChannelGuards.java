@@ -35,11 +35,13 @@ final class ChannelGuards {
   }
 
   private final CircuitBreaker breaker;
-  private final RateLimiter limiter;
+  private final String name;
+  private final RateLimiterRegistry rateLimiters;
+  private volatile RateLimiter limiter;
   private final Duration openDuration;
 
   ChannelGuards(ChannelPolicy policy, MeterRegistry metrics) {
-    String name = policy.channel();
+    this.name = policy.channel();
     ChannelPolicy.Circuit c = policy.circuit();
     this.openDuration = c.openDuration();
     if (c.enabled()) {
@@ -80,18 +82,30 @@ final class ChannelGuards {
     } else {
       this.breaker = null;
     }
-    if (policy.ratePerSecond() > 0) {
-      RateLimiterConfig config =
-          RateLimiterConfig.custom()
-              .limitForPeriod(policy.ratePerSecond())
-              .limitRefreshPeriod(Duration.ofSeconds(1))
-              .timeoutDuration(Duration.ZERO)
-              .build();
-      RateLimiterRegistry registry = RateLimiterRegistry.of(config);
-      this.limiter = registry.rateLimiter(name);
-      TaggedRateLimiterMetrics.ofRateLimiterRegistry(registry).bindTo(metrics);
+    this.rateLimiters =
+        RateLimiterRegistry.of(
+            RateLimiterConfig.custom()
+                .limitRefreshPeriod(Duration.ofSeconds(1))
+                .timeoutDuration(Duration.ZERO)
+                .build());
+    TaggedRateLimiterMetrics.ofRateLimiterRegistry(rateLimiters).bindTo(metrics);
+    updateRate(policy.ratePerSecond());
+  }
+
+  /** Sets the rate limit at run time; 0 removes it. */
+  void updateRate(int perSecond) {
+    if (perSecond <= 0) {
+      limiter = null;
+    } else if (limiter == null) {
+      limiter =
+          rateLimiters.rateLimiter(
+              name,
+              RateLimiterConfig.from(rateLimiters.getDefaultConfig())
+                  .limitForPeriod(perSecond)
+                  .build());
+      limiter.changeLimitForPeriod(perSecond);
     } else {
-      this.limiter = null;
+      limiter.changeLimitForPeriod(perSecond);
     }
   }
 
@@ -100,7 +114,8 @@ final class ChannelGuards {
     if (breaker != null && breaker.getState() == CircuitBreaker.State.OPEN) {
       return false;
     }
-    return limiter == null || limiter.acquirePermission();
+    RateLimiter l = limiter;
+    return l == null || l.acquirePermission();
   }
 
   /** Asks the breaker for a call right before sending; false while it is open. */

@@ -213,6 +213,11 @@ public final class Dispatcher implements AutoCloseable {
     return lane;
   }
 
+  /** Applies changed rate limits (dynamic configuration). */
+  public void updatePolicies(Policies policies) {
+    lanes.forEach((name, lane) -> lane.guards.updateRate(policies.get(name).ratePerSecond()));
+  }
+
   /** Deliveries in flight on {@code channel}. */
   public int inFlight(String channel) {
     return lane(channel).inFlight.get();

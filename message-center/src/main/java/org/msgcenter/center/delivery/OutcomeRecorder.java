@@ -51,7 +51,7 @@ public final class OutcomeRecorder implements AutoCloseable {
       DispatchJob job, DispatchJob.Finished finished, Instant releaseDue, String releaseReason) {}
 
   private final Database db;
-  private final Map<String, ChannelPolicy> policies;
+  private final Policies policies;
   private final Clock clock;
   private final RandomGenerator random;
   private final int batchSize;
@@ -68,14 +68,14 @@ public final class OutcomeRecorder implements AutoCloseable {
 
   public OutcomeRecorder(
       Database db,
-      Map<String, ChannelPolicy> policies,
+      Policies policies,
       Clock clock,
       RandomGenerator random,
       int batchSize,
       Duration flushInterval,
       MeterRegistry metrics) {
     this.db = db;
-    this.policies = Map.copyOf(policies);
+    this.policies = policies;
     this.clock = clock;
     this.random = random;
     this.batchSize = batchSize;

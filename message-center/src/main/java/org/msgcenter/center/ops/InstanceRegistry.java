@@ -119,6 +119,11 @@ public final class InstanceRegistry implements AutoCloseable {
         + clock.instant();
   }
 
+  /** The ZooKeeper session, for the center's other uses of ZooKeeper (dynamic configuration). */
+  public CuratorFramework client() {
+    return client;
+  }
+
   /** Whether the session still holds the node. */
   public boolean registered() {
     try {

@@ -20,9 +20,9 @@ import org.msgcenter.api.DeliveryStatus;
 import org.msgcenter.api.Priority;
 import org.msgcenter.api.Uuid7;
 import org.msgcenter.center.channel.OutboundDelivery;
-import org.msgcenter.center.delivery.ChannelPolicy;
 import org.msgcenter.center.delivery.DispatchJob;
 import org.msgcenter.center.delivery.Dispatcher;
+import org.msgcenter.center.delivery.Policies;
 import org.msgcenter.center.delivery.Transitions;
 import org.msgcenter.center.render.Renderer;
 import org.msgcenter.center.store.Database;
@@ -59,7 +59,7 @@ public final class RetryPoller implements AutoCloseable {
   private final Database db;
   private final Dispatcher dispatcher;
   private final Renderer renderer;
-  private final Map<String, ChannelPolicy> policies;
+  private final Policies policies;
   private final Clock clock;
   private final String instanceId;
   private final Duration leaseMargin;
@@ -77,7 +77,7 @@ public final class RetryPoller implements AutoCloseable {
       Database db,
       Dispatcher dispatcher,
       Renderer renderer,
-      Map<String, ChannelPolicy> policies,
+      Policies policies,
       Clock clock,
       String instanceId,
       Duration leaseMargin,
@@ -89,7 +89,7 @@ public final class RetryPoller implements AutoCloseable {
     this.db = db;
     this.dispatcher = dispatcher;
     this.renderer = renderer;
-    this.policies = Map.copyOf(policies);
+    this.policies = policies;
     this.clock = clock;
     this.instanceId = instanceId;
     this.leaseMargin = leaseMargin;
@@ -159,7 +159,7 @@ public final class RetryPoller implements AutoCloseable {
     DeliveryMapper deliveries = s.getMapper(DeliveryMapper.class);
     var nowUtc = Times.utc(now);
     Set<String> full = new TreeSet<>();
-    for (String channel : policies.keySet()) {
+    for (String channel : policies.channels()) {
       if (!dispatcher.hasCapacity(channel, Priority.HIGH)) {
         full.add(channel);
       }
@@ -168,7 +168,7 @@ public final class RetryPoller implements AutoCloseable {
     List<DueDelivery> locked = new ArrayList<>();
     for (DeliveryStatus status : DUE) {
       int room = batchSize - locked.size();
-      if (room <= 0 || full.size() == policies.size()) {
+      if (room <= 0 || full.size() == policies.channels().size()) {
         break;
       }
       for (DueDelivery d : deliveries.selectDueForUpdate(status.name(), nowUtc, full, room)) {
@@ -190,7 +190,7 @@ public final class RetryPoller implements AutoCloseable {
         if (m != null && m.expireAt != null && !Times.instant(m.expireAt).isAfter(now)) {
           expiredIds.add(d.deliveryId);
           touchedMessages.add(d.messageId);
-        } else if (policies.containsKey(d.channel)
+        } else if (policies.has(d.channel)
             && dispatcher.tryReserve(d.channel, Priority.valueOf(d.priority))) {
           reserved.add(d.channel);
           d.leaseExpiry = Times.utc(now.plus(policies.get(d.channel).timeout()).plus(leaseMargin));

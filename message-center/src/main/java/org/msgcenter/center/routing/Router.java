@@ -52,7 +52,7 @@ public final class Router {
     }
   }
 
-  private final RoutingRules rules;
+  private volatile RoutingRules rules;
   private final Map<String, ChannelProvider> providers;
 
   public Router(RoutingRules rules, Map<String, ChannelProvider> providers) {
@@ -60,7 +60,13 @@ public final class Router {
     this.providers = Map.copyOf(providers);
   }
 
+  /** Replaces the rules (dynamic configuration); routings in progress keep the old ones. */
+  public void update(RoutingRules rules) {
+    this.rules = rules;
+  }
+
   public Routing route(Notification n) throws RouteException {
+    RoutingRules rules = this.rules;
     Optional<Route> route = rules.match(n.bizType());
     List<String> channels;
     if (!n.channels().isEmpty()) {

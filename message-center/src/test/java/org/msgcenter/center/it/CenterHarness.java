@@ -164,6 +164,22 @@ final class CenterHarness implements AutoCloseable {
     return r.isEmpty() ? null : (String) r.get(0).get("status");
   }
 
+  /** The sum of a Prometheus metric's samples on the center's /metrics, or 0 when absent. */
+  double metric(String name) throws java.io.IOException, InterruptedException {
+    String body =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + center.httpPort() + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    return body.lines()
+        .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
   @Override
   public void close() {
     stopCenter();

@@ -32,6 +32,7 @@ import org.msgcenter.center.config.CenterConfig;
 import org.msgcenter.center.delivery.ChannelPolicy;
 import org.msgcenter.center.delivery.Dispatcher;
 import org.msgcenter.center.delivery.OutcomeRecorder;
+import org.msgcenter.center.delivery.Policies;
 import org.msgcenter.center.render.Renderer;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryMapper;
@@ -96,15 +97,10 @@ class RetryPollerIT {
 
     Instance(String id, ProbeChannel channel, ChannelPolicy policy) {
       Map<String, ChannelPolicy> policies = Map.of(CHANNEL, policy);
+      Policies live = new Policies(policies);
       recorder =
           new OutcomeRecorder(
-              db,
-              policies,
-              clock,
-              new Random(7),
-              500,
-              Duration.ofMillis(5),
-              new SimpleMeterRegistry());
+              db, live, clock, new Random(7), 500, Duration.ofMillis(5), new SimpleMeterRegistry());
       dispatcher =
           new Dispatcher(
               Map.of(CHANNEL, channel), policies, recorder, clock, new SimpleMeterRegistry());
@@ -113,7 +109,7 @@ class RetryPollerIT {
               db,
               dispatcher,
               Renderer.load(dir),
-              policies,
+              live,
               clock,
               id,
               Duration.ofSeconds(30),
