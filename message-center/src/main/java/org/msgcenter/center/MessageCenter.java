@@ -37,6 +37,7 @@ import org.msgcenter.center.ingest.DeadLetters;
 import org.msgcenter.center.ingest.IngestProcessor;
 import org.msgcenter.center.ingest.IngestStore;
 import org.msgcenter.center.kafka.BatchConsumer;
+import org.msgcenter.center.ops.AlertNotifier;
 import org.msgcenter.center.ops.HealthServer;
 import org.msgcenter.center.ops.InstanceId;
 import org.msgcenter.center.ops.InstanceRegistry;
@@ -149,7 +150,14 @@ public final class MessageCenter implements AutoCloseable {
             config.recorder().batchSize(),
             config.recorder().flushInterval(),
             metrics);
-    this.dispatcher = new Dispatcher(channels, policies, recorder, clock, metrics);
+    this.dispatcher =
+        new Dispatcher(
+            channels,
+            policies,
+            recorder,
+            clock,
+            metrics,
+            new AlertNotifier(config.alertsWebhookUrl(), instanceId, clock));
     this.deadLetters = new DeadLetters(config.kafka().dlqTopic(), producerSettings);
     Router router = new Router(rules, providers);
     IngestStore store =

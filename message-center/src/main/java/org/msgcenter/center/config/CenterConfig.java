@@ -30,6 +30,7 @@ public record CenterConfig(
     Poller poller,
     Duration leaseMargin,
     Duration shutdownGrace,
+    String alertsWebhookUrl,
     Path templatesDir,
     Map<String, Map<String, String>> channelSettings,
     Map<String, String> routeSettings) {
@@ -65,7 +66,8 @@ public record CenterConfig(
           Map.entry("poller.batchSize", "200"),
           Map.entry("lease.margin", "30s"),
           Map.entry("shutdown.grace", "10s"),
-          Map.entry("templates.dir", "conf/templates"));
+          Map.entry("templates.dir", "conf/templates"),
+          Map.entry("alerts.webhookUrl", ""));
 
   /** Kafka settings of the center's consumers and producers. */
   public record Kafka(
@@ -144,6 +146,7 @@ public record CenterConfig(
                 s.integer("poller.batchSize", 200, 1, 5_000)),
             s.duration("lease.margin", Duration.ofSeconds(30)),
             s.duration("shutdown.grace", Duration.ofSeconds(10)),
+            s.optional("alerts.webhookUrl").orElse(null),
             Path.of(s.string("templates.dir")),
             channels,
             s.withPrefix("route."));

@@ -40,7 +40,7 @@ final class ChannelGuards {
   private volatile RateLimiter limiter;
   private final Duration openDuration;
 
-  ChannelGuards(ChannelPolicy policy, MeterRegistry metrics) {
+  ChannelGuards(ChannelPolicy policy, MeterRegistry metrics, Alerts alerts) {
     this.name = policy.channel();
     ChannelPolicy.Circuit c = policy.circuit();
     this.openDuration = c.openDuration();
@@ -66,8 +66,7 @@ final class ChannelGuards {
                 CircuitBreaker.Metrics m = breaker.getMetrics();
                 switch (e.getStateTransition().getToState()) {
                   case OPEN ->
-                      log.warn(
-                          "ALERT channel {} is failing: {}% of the last {} sends failed (threshold {}%); sending paused for {}, deliveries wait as PENDING",
+                      alerts.failing(
                           name,
                           Math.round(m.getFailureRate()),
                           m.getNumberOfBufferedCalls(),
@@ -75,7 +74,7 @@ final class ChannelGuards {
                           c.openDuration());
                   case HALF_OPEN ->
                       log.info("Channel {}: probing with {} sends", name, c.halfOpenCalls());
-                  case CLOSED -> log.warn("RECOVERED channel {} is sending again", name);
+                  case CLOSED -> alerts.recovered(name);
                   default -> log.info("Channel {} circuit: {}", name, e.getStateTransition());
                 }
               });

@@ -42,10 +42,10 @@ public final class Dispatcher implements AutoCloseable {
     final Set<DispatchJob> running = ConcurrentHashMap.newKeySet();
     final ChannelGuards guards;
 
-    Lane(Channel channel, ChannelPolicy policy, MeterRegistry metrics) {
+    Lane(Channel channel, ChannelPolicy policy, MeterRegistry metrics, Alerts alerts) {
       this.channel = channel;
       this.policy = policy;
-      this.guards = new ChannelGuards(policy, metrics);
+      this.guards = new ChannelGuards(policy, metrics, alerts);
       AtomicInteger n = new AtomicInteger();
       // Capacity bounds what is queued, so the queue never refuses work.
       this.executor =
@@ -94,9 +94,10 @@ public final class Dispatcher implements AutoCloseable {
       Map<String, ChannelPolicy> policies,
       OutcomeRecorder recorder,
       Clock clock,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      Alerts alerts) {
     channels.forEach(
-        (name, channel) -> lanes.put(name, new Lane(channel, policies.get(name), metrics)));
+        (name, channel) -> lanes.put(name, new Lane(channel, policies.get(name), metrics, alerts)));
     this.recorder = recorder;
     this.clock = clock;
   }

@@ -70,6 +70,7 @@ class CircuitBreakerIT {
       harness.set("channel.webhook.retry.initialBackoff", "200ms");
       harness.set("channel.webhook.retry.maxBackoff", "500ms");
       harness.set("poller.interval", "100ms");
+      harness.set("alerts.webhookUrl", sink.url("/alerts"));
       harness.start();
 
       List<Notification> sent =
@@ -114,6 +115,14 @@ class CircuitBreakerIT {
           .isLessThan(30);
       assertThat(harness.count("SELECT COUNT(*) FROM message WHERE status = 'DELIVERED'"))
           .isEqualTo(30);
+      // The operators' alert endpoint heard of the failure and of the recovery.
+      await().atMost(WAIT).until(() -> sink.received("/alerts").size() >= 2);
+      assertThat(sink.received("/alerts").get(0).body())
+          .contains("\"alert\":\"channel.failing\"")
+          .contains("\"channel\":\"webhook\"")
+          .contains("\"failureRate\":100");
+      assertThat(sink.received("/alerts"))
+          .anySatisfy(r -> assertThat(r.body()).contains("\"alert\":\"channel.recovered\""));
     }
   }
 }

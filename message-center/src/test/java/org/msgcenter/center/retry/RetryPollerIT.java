@@ -103,7 +103,12 @@ class RetryPollerIT {
               db, live, clock, new Random(7), 500, Duration.ofMillis(5), new SimpleMeterRegistry());
       dispatcher =
           new Dispatcher(
-              Map.of(CHANNEL, channel), policies, recorder, clock, new SimpleMeterRegistry());
+              Map.of(CHANNEL, channel),
+              policies,
+              recorder,
+              clock,
+              new SimpleMeterRegistry(),
+              new org.msgcenter.center.ops.AlertNotifier(null, id, clock));
       poller =
           new RetryPoller(
               db,
