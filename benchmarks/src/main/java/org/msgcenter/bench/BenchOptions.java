@@ -1,0 +1,178 @@
+package org.msgcenter.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The command line of {@link Bench}: {@code [scenario...] [--option value...]}. Scenarios are
+ * {@code roof}, {@code accept}, {@code drain} and {@code all} (the default: all three, in that
+ * order). Immutable once parsed; {@link #parse} names the bad argument.
+ */
+record BenchOptions(
+    List<String> scenarios,
+    int count,
+    int roofCount,
+    int acceptCount,
+    int batchSize,
+    String bufferPool,
+    String centerClasspath,
+    String centerJavaOptions,
+    Map<String, String> centerSettings,
+    boolean profile,
+    long drainTimeoutSeconds,
+    Path resultsDir,
+    Path docFile,
+    Path runDir,
+    String command,
+    String source) {
+
+  static final List<String> SCENARIOS = List.of("roof", "accept", "drain");
+  static final int DEFAULT_COUNT = 200_000;
+  static final int DEFAULT_BATCH = 500;
+  static final String DEFAULT_BUFFER_POOL = "2G";
+  static final String DEFAULT_CENTER_JAVA_OPTIONS = "-Xms1g -Xmx1g";
+  static final long DEFAULT_DRAIN_TIMEOUT_SECONDS = 360;
+
+  static final String USAGE =
+      """
+      usage: bench [roof|accept|drain|all]... [options]
+        --count N              notifications the drain pre-publishes (default 200000)
+        --roof-count N         records of each roof loop (default: 200000)
+        --accept-count N       notifications the accept scenario publishes (default: 200000)
+        --batch N              notifications per batch of the SQL roof, as the center's
+                               kafka.maxPollRecords (default 500)
+        --buffer-pool SIZE     InnoDB buffer pool of the MariaDB the run starts (default 2G)
+        --center-classpath CP  class path of the message center process (required for drain)
+        --center-java-opts S   JVM options of the message center process (default -Xms1g -Xmx1g)
+        --center KEY=VALUE     a setting of the center's generated configuration file (repeatable)
+        --profile              record the center with JFR during the drain and summarise it
+        --drain-timeout SEC    report a drain not finished after SEC seconds as INCOMPLETE, with
+                               the rate of what it finished (default 360)
+        --results DIR          where the JSON results go (default benchmarks/results)
+        --doc FILE             the Markdown page the results go into (default docs/benchmarks.md;
+                               'none' to skip)
+        --run-dir DIR          logs, generated configuration and recordings (default
+                               benchmarks/target/bench-runs/<time>)
+        --command TEXT         the command line to print in the results
+        --source TEXT          the version of the code measured, for the results (bench.sh
+                               passes the git commit)
+      """;
+
+  static BenchOptions parse(String[] args, String timestamp) {
+    List<String> scenarios = new ArrayList<>();
+    int count = DEFAULT_COUNT;
+    Integer roofCount = null;
+    Integer acceptCount = null;
+    int batch = DEFAULT_BATCH;
+    String bufferPool = DEFAULT_BUFFER_POOL;
+    String classpath = null;
+    String centerOpts = DEFAULT_CENTER_JAVA_OPTIONS;
+    Map<String, String> center = new LinkedHashMap<>();
+    boolean profile = false;
+    long drainTimeout = DEFAULT_DRAIN_TIMEOUT_SECONDS;
+    Path results = Path.of("benchmarks", "results");
+    Path doc = Path.of("docs", "benchmarks.md");
+    Path runDir = null;
+    String command = null;
+    String source = "unknown";
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        String s = a.toLowerCase(Locale.ROOT);
+        if (s.equals("all")) {
+          scenarios.addAll(SCENARIOS);
+        } else if (SCENARIOS.contains(s)) {
+          scenarios.add(s);
+        } else {
+          throw new IllegalArgumentException(
+              "unknown scenario '" + a + "'; one of " + SCENARIOS + " or all");
+        }
+        continue;
+      }
+      if (a.equals("--profile")) {
+        profile = true;
+        continue;
+      }
+      if (a.equals("--help")) {
+        throw new IllegalArgumentException("help");
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(a + " needs a value");
+      }
+      String v = args[++i];
+      switch (a) {
+        case "--count" -> count = positive(a, v);
+        case "--roof-count" -> roofCount = positive(a, v);
+        case "--accept-count" -> acceptCount = positive(a, v);
+        case "--batch" -> batch = positive(a, v);
+        case "--buffer-pool" -> bufferPool = v;
+        case "--center-classpath" -> classpath = v;
+        case "--center-java-opts" -> centerOpts = v;
+        case "--center" -> {
+          int eq = v.indexOf('=');
+          if (eq <= 0) {
+            throw new IllegalArgumentException("--center needs KEY=VALUE, was '" + v + "'");
+          }
+          center.put(v.substring(0, eq), v.substring(eq + 1));
+        }
+        case "--drain-timeout" -> drainTimeout = positive(a, v);
+        case "--results" -> results = Path.of(v);
+        case "--doc" -> doc = v.equals("none") ? null : Path.of(v);
+        case "--run-dir" -> runDir = Path.of(v);
+        case "--command" -> command = v;
+        case "--source" -> source = v;
+        default -> throw new IllegalArgumentException("unknown option " + a);
+      }
+    }
+    if (scenarios.isEmpty()) {
+      scenarios.addAll(SCENARIOS);
+    }
+    List<String> ordered = SCENARIOS.stream().filter(scenarios::contains).toList();
+    if (ordered.contains("drain") && (classpath == null || classpath.isBlank())) {
+      throw new IllegalArgumentException(
+          "the drain runs the message center as its own process: --center-classpath is required");
+    }
+    if (batch > 5_000) {
+      throw new IllegalArgumentException("--batch must be at most 5000, was " + batch);
+    }
+    int roof = roofCount != null ? roofCount : DEFAULT_COUNT;
+    return new BenchOptions(
+        ordered,
+        count,
+        roof,
+        acceptCount != null ? acceptCount : DEFAULT_COUNT,
+        batch,
+        bufferPool,
+        classpath,
+        centerOpts,
+        Map.copyOf(center),
+        profile,
+        drainTimeout,
+        results,
+        doc,
+        runDir != null ? runDir : Path.of("benchmarks", "target", "bench-runs", timestamp),
+        command != null ? command : "bench " + String.join(" ", args),
+        source);
+  }
+
+  private static int positive(String option, String value) {
+    try {
+      int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
+      if (n < 1) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          option + " needs a positive whole number, was '" + value + "'");
+    }
+  }
+
+  boolean runs(String scenario) {
+    return scenarios.contains(scenario);
+  }
+}

@@ -1,0 +1,86 @@
+package org.msgcenter.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * MariaDB's global status counters before and after a scenario: how many statements, commits, log
+ * syncs, row operations and lock waits the work cost, in total and per notification.
+ */
+final class DbStatus {
+  private static final List<String> COUNTERS =
+      List.of(
+          "Questions",
+          "Com_commit",
+          "Com_rollback",
+          "Com_select",
+          "Com_insert",
+          "Com_update",
+          "Handler_commit",
+          "Handler_write",
+          "Handler_update",
+          "Handler_read_key",
+          "Handler_read_next",
+          "Handler_read_rnd_next",
+          "Innodb_os_log_fsyncs",
+          "Innodb_data_fsyncs",
+          "Innodb_log_waits",
+          "Innodb_row_lock_waits",
+          "Innodb_row_lock_time",
+          "Innodb_deadlocks",
+          "Innodb_buffer_pool_reads",
+          "Innodb_buffer_pool_wait_free",
+          "Bytes_received",
+          "Bytes_sent");
+
+  private final Map<String, Long> values;
+
+  private DbStatus(Map<String, Long> values) {
+    this.values = values;
+  }
+
+  static DbStatus read(Connection c) throws SQLException {
+    Map<String, Long> values = new HashMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SHOW GLOBAL STATUS")) {
+      while (r.next()) {
+        String name = r.getString(1);
+        if (COUNTERS.stream().anyMatch(name::equalsIgnoreCase)) {
+          try {
+            values.put(name.toLowerCase(java.util.Locale.ROOT), Long.parseLong(r.getString(2)));
+          } catch (NumberFormatException ignored) {
+            // Not a counter on this server version.
+          }
+        }
+      }
+    }
+    return new DbStatus(values);
+  }
+
+  /** The counters' growth from {@code this} to {@code later}, in total and per {@code unit}. */
+  Map<String, Object> delta(DbStatus later, long units, String unitName) {
+    Map<String, Object> total = new LinkedHashMap<>();
+    Map<String, Object> per = new LinkedHashMap<>();
+    for (String name : COUNTERS) {
+      String key = name.toLowerCase(java.util.Locale.ROOT);
+      Long before = values.get(key);
+      Long after = later.values.get(key);
+      if (before == null || after == null) {
+        continue;
+      }
+      long d = after - before;
+      total.put(name, d);
+      per.put(name, units > 0 ? Math.round(d * 1000.0 / units) / 1000.0 : null);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("total", total);
+    out.put("per " + unitName, per);
+    return out;
+  }
+}
