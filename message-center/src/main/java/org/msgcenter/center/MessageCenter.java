@@ -87,12 +87,10 @@ public final class MessageCenter implements AutoCloseable {
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
 
-    Map<String, Object> producerSettings =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            config.kafka().bootstrapServers(),
-            ProducerConfig.CLIENT_ID_CONFIG,
-            "msgcenter-" + instanceId);
+    Map<String, Object> producerSettings = new LinkedHashMap<>(config.kafka().clientSettings());
+    producerSettings.put(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    producerSettings.put(ProducerConfig.CLIENT_ID_CONFIG, "msgcenter-" + instanceId);
 
     Map<String, ChannelProvider> providers = ChannelRegistry.load(plugins);
     Map<String, Channel> channels = new TreeMap<>();
@@ -180,6 +178,7 @@ public final class MessageCenter implements AutoCloseable {
             new Random(),
             recorder::isBehind,
             metrics);
+    dispatcher.onRoomFreed(poller::roomFreed);
 
     if (registry != null) {
       this.configWatcher =
@@ -242,8 +241,10 @@ public final class MessageCenter implements AutoCloseable {
   }
 
   private Map<String, Object> consumerSettings(CenterConfig.Kafka k, String groupSuffix) {
-    Map<String, Object> s = new LinkedHashMap<>();
+    Map<String, Object> s = new LinkedHashMap<>(k.clientSettings());
     s.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
+    s.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) k.sessionTimeout().toMillis());
+    s.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) k.sessionTimeout().toMillis() / 3);
     s.put(ConsumerConfig.GROUP_ID_CONFIG, k.groupId() + groupSuffix);
     s.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, k.maxPollRecords());
     s.put(ConsumerConfig.CLIENT_ID_CONFIG, "msgcenter-" + instanceId);

@@ -53,6 +53,7 @@ public record CenterConfig(
           Map.entry("kafka.topic.dlq", "msgcenter.notifications.dlq"),
           Map.entry("kafka.topic.receipts", "msgcenter.receipts"),
           Map.entry("kafka.maxPollRecords", "500"),
+          Map.entry("kafka.sessionTimeout", "10s"),
           Map.entry("db.url", "jdbc:mariadb://localhost:3306/msgcenter"),
           Map.entry("db.user", "msgcenter"),
           Map.entry("db.password", "msgcenter"),
@@ -77,7 +78,28 @@ public record CenterConfig(
       String highTopic,
       String dlqTopic,
       String receiptsTopic,
-      int maxPollRecords) {}
+      int maxPollRecords,
+      Duration sessionTimeout,
+      Map<String, String> clientSettings) {
+
+    /** Client settings are passed on unchanged and may hold credentials: values not shown. */
+    @Override
+    public String toString() {
+      return "Kafka[bootstrapServers="
+          + bootstrapServers
+          + ", groupId="
+          + groupId
+          + ", topics="
+          + List.of(notificationsTopic, highTopic, dlqTopic, receiptsTopic)
+          + ", maxPollRecords="
+          + maxPollRecords
+          + ", sessionTimeout="
+          + sessionTimeout
+          + ", client="
+          + clientSettings.keySet()
+          + "]";
+    }
+  }
 
   /** The database; the password is never logged. */
   public record Db(String url, String user, String password, int poolSize) {
@@ -98,6 +120,19 @@ public record CenterConfig(
 
   /** How often the retry poller looks for due deliveries, and how many it claims at once. */
   public record Poller(Duration interval, int batchSize) {}
+
+  /**
+   * How long the group waits for a silent consumer before giving its partitions to the others: a
+   * killed instance's partitions move after this. Kafka's own default is 45 s.
+   */
+  private static Duration kafkaSessionTimeout(Settings s) {
+    Duration d = s.duration("kafka.sessionTimeout", Duration.ofSeconds(10));
+    if (d.compareTo(Duration.ofSeconds(6)) < 0 || d.compareTo(Duration.ofMinutes(30)) > 0) {
+      // The broker refuses sessions outside group.min/max.session.timeout.ms (6 s to 30 min).
+      throw Settings.error("kafka.sessionTimeout", d.toString(), "must be between 6s and 30m");
+    }
+    return d;
+  }
 
   public static CenterConfig from(Settings s) {
     String profile = s.string("profile");
@@ -130,7 +165,9 @@ public record CenterConfig(
                 s.string("kafka.topic.high"),
                 s.string("kafka.topic.dlq"),
                 s.string("kafka.topic.receipts"),
-                s.integer("kafka.maxPollRecords", 500, 1, 10_000)),
+                s.integer("kafka.maxPollRecords", 500, 1, 10_000),
+                kafkaSessionTimeout(s),
+                Map.copyOf(s.withPrefix("kafka.client."))),
             new Db(
                 s.string("db.url"),
                 s.string("db.user"),

@@ -2,7 +2,10 @@ package org.msgcenter.center.delivery;
 
 import java.time.Duration;
 
-/** Told when a channel starts failing (its circuit opens) and when it recovers. */
+/**
+ * Told when a channel, or one of its configured endpoints, starts failing (its circuit opens) and
+ * when it recovers. {@code endpoint} is null for the channel as a whole.
+ */
 public interface Alerts {
 
   /**
@@ -10,7 +13,12 @@ public interface Alerts {
    * @param pausedFor how long sending is paused before probing
    */
   void failing(
-      String channel, int failureRatePercent, int calls, int thresholdPercent, Duration pausedFor);
+      String channel,
+      String endpoint,
+      int failureRatePercent,
+      int calls,
+      int thresholdPercent,
+      Duration pausedFor);
 
-  void recovered(String channel);
+  void recovered(String channel, String endpoint);
 }

@@ -16,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A channel's circuit breaker and rate limiter (resilience4j), and the abnormal-endpoint alert they
- * drive: when the circuit opens, a WARN line with the failure rate and the numbers; when it closes
- * again, a recovery notice. The state is exported as {@code
- * resilience4j_circuitbreaker_state{name=<channel>}} and the calls as {@code
- * resilience4j_circuitbreaker_calls_*}.
+ * A channel's, or one of its endpoints', circuit breaker and rate limiter (resilience4j), and the
+ * abnormal-endpoint alert they drive: when the circuit opens, a WARN line with the failure rate and
+ * the numbers; when it closes again, a recovery notice. The state is exported as {@code
+ * resilience4j_circuitbreaker_state{name=<channel>}} ({@code <channel>/<endpoint>} for an endpoint)
+ * and the calls as {@code resilience4j_circuitbreaker_calls_*}.
  */
 final class ChannelGuards {
   private static final Logger log = LoggerFactory.getLogger(ChannelGuards.class);
@@ -41,8 +41,28 @@ final class ChannelGuards {
   private final Duration openDuration;
 
   ChannelGuards(ChannelPolicy policy, MeterRegistry metrics, Alerts alerts) {
-    this.name = policy.channel();
-    ChannelPolicy.Circuit c = policy.circuit();
+    this(policy.channel(), null, policy.circuit(), policy.ratePerSecond(), metrics, alerts);
+  }
+
+  ChannelGuards(
+      ChannelPolicy policy, ChannelPolicy.Endpoint endpoint, MeterRegistry metrics, Alerts alerts) {
+    this(
+        policy.channel(),
+        endpoint.name(),
+        policy.circuit(),
+        endpoint.ratePerSecond(),
+        metrics,
+        alerts);
+  }
+
+  private ChannelGuards(
+      String channel,
+      String endpoint,
+      ChannelPolicy.Circuit c,
+      int ratePerSecond,
+      MeterRegistry metrics,
+      Alerts alerts) {
+    this.name = endpoint == null ? channel : channel + "/" + endpoint;
     this.openDuration = c.openDuration();
     if (c.enabled()) {
       CircuitBreakerConfig config =
@@ -67,14 +87,15 @@ final class ChannelGuards {
                 switch (e.getStateTransition().getToState()) {
                   case OPEN ->
                       alerts.failing(
-                          name,
+                          channel,
+                          endpoint,
                           Math.round(m.getFailureRate()),
                           m.getNumberOfBufferedCalls(),
                           c.failureRateThreshold(),
                           c.openDuration());
                   case HALF_OPEN ->
                       log.info("Channel {}: probing with {} sends", name, c.halfOpenCalls());
-                  case CLOSED -> alerts.recovered(name);
+                  case CLOSED -> alerts.recovered(channel, endpoint);
                   default -> log.info("Channel {} circuit: {}", name, e.getStateTransition());
                 }
               });
@@ -88,7 +109,7 @@ final class ChannelGuards {
                 .timeoutDuration(Duration.ZERO)
                 .build());
     TaggedRateLimiterMetrics.ofRateLimiterRegistry(rateLimiters).bindTo(metrics);
-    updateRate(policy.ratePerSecond());
+    updateRate(ratePerSecond);
   }
 
   /** Sets the rate limit at run time; 0 removes it. */
@@ -110,11 +131,46 @@ final class ChannelGuards {
 
   /** Whether a new delivery may be sent now: the circuit lets it through and the rate allows. */
   boolean admit() {
-    if (breaker != null && breaker.getState() == CircuitBreaker.State.OPEN) {
-      return false;
-    }
+    return !circuitOpen() && acquireRate();
+  }
+
+  /** Takes a permit of the rate limit, if there is one; false when the cycle's are spent. */
+  boolean acquireRate() {
     RateLimiter l = limiter;
     return l == null || l.acquirePermission();
+  }
+
+  /**
+   * How long a delivery refused by {@link #admit()} should wait in the database: until the circuit
+   * half-opens, or until the rate limiter's next permit; zero when it would be admitted now.
+   */
+  Duration holdFor() {
+    if (circuitOpen()) {
+      return openDuration;
+    }
+    RateLimiter l = limiter;
+    if (l == null || l.getMetrics().getAvailablePermissions() > 0) {
+      return Duration.ZERO;
+    }
+    long nanos =
+        l instanceof io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter a
+            ? a.getDetailedMetrics().getNanosToWait()
+            : l.getRateLimiterConfig().getLimitRefreshPeriod().toNanos();
+    return Duration.ofNanos(Math.max(nanos, 1_000_000));
+  }
+
+  /**
+   * How many deliveries {@link #admit()} would let through now: none while the circuit is open, the
+   * permits left in the rate limiter's cycle, or {@link Integer#MAX_VALUE} without a limit.
+   */
+  int permits() {
+    return circuitOpen() ? 0 : ratePermits();
+  }
+
+  /** The permits left in the rate limiter's cycle, or {@link Integer#MAX_VALUE} without a limit. */
+  int ratePermits() {
+    RateLimiter l = limiter;
+    return l == null ? Integer.MAX_VALUE : Math.max(0, l.getMetrics().getAvailablePermissions());
   }
 
   /** Asks the breaker for a call right before sending; false while it is open. */
@@ -139,6 +195,11 @@ final class ChannelGuards {
     if (breaker != null) {
       breaker.releasePermission();
     }
+  }
+
+  /** The channel's name, or {@code <channel>/<endpoint>}. */
+  String name() {
+    return name;
   }
 
   /** When deliveries refused by an open circuit should be tried again. */

@@ -1,6 +1,7 @@
 package org.msgcenter.center.delivery;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.msgcenter.center.config.Settings;
@@ -19,6 +20,8 @@ import org.msgcenter.center.config.Settings;
  * @param maxBackoff longest wait between attempts ({@code retry.maxBackoff}, default 10m)
  * @param ratePerSecond sends per second at most ({@code rateLimit.perSecond}, default 0: no limit)
  * @param circuit the circuit breaker's settings ({@code circuit.*})
+ * @param endpoints provider endpoints with a circuit breaker and rate limit of their own ({@code
+ *     endpoint.<name>.*}), most specific first
  */
 public record ChannelPolicy(
     String channel,
@@ -30,7 +33,22 @@ public record ChannelPolicy(
     Duration initialBackoff,
     Duration maxBackoff,
     int ratePerSecond,
-    Circuit circuit) {
+    Circuit circuit,
+    List<Endpoint> endpoints) {
+
+  /**
+   * A provider endpoint of the channel: the deliveries whose address starts with {@code url} (the
+   * longest matching prefix wins). It has its own circuit breaker, with the channel's circuit
+   * settings, so that one failing receiver does not pause the channel for all the others, and its
+   * own rate limit on top of the channel's ({@code rateLimit.perSecond}, 0: none).
+   */
+  public record Endpoint(String name, String url, int ratePerSecond) {
+
+    /** Whether a delivery to {@code address} goes to this endpoint. */
+    public boolean matches(String address) {
+      return address != null && address.startsWith(url);
+    }
+  }
 
   /**
    * When to stop sending to a failing channel. Over the last {@code window} finished sends (at
@@ -74,6 +92,7 @@ public record ChannelPolicy(
     if (circuit.openDuration().isZero()) {
       throw Settings.error(p + "circuit.openDuration", "0", "must be positive");
     }
+    List<Endpoint> endpoints = endpoints(p, s);
     return new ChannelPolicy(
         channel,
         capacity,
@@ -84,7 +103,47 @@ public record ChannelPolicy(
         initial,
         max,
         s.integer(p + "rateLimit.perSecond", 0, 0, 1_000_000),
-        circuit);
+        circuit,
+        endpoints);
+  }
+
+  private static List<Endpoint> endpoints(String p, Settings s) {
+    Map<String, Map<String, String>> byName = new java.util.TreeMap<>();
+    s.withPrefix(p + "endpoint.")
+        .forEach(
+            (k, v) -> {
+              int dot = k.indexOf('.');
+              String setting = dot < 0 ? "" : k.substring(dot + 1);
+              if (dot <= 0 || !ENDPOINT_KEYS.contains(setting)) {
+                throw Settings.error(
+                    p + "endpoint." + k, v, "must be endpoint.<name>." + ENDPOINT_KEYS);
+              }
+              byName.computeIfAbsent(k.substring(0, dot), n -> new java.util.HashMap<>());
+            });
+    List<Endpoint> out = new java.util.ArrayList<>();
+    for (String name : byName.keySet()) {
+      String key = p + "endpoint." + name + ".";
+      String url = s.string(key + "url", "");
+      if (!url.startsWith("http://") && !url.startsWith("https://")) {
+        throw Settings.error(key + "url", url, "must be an http:// or https:// URL prefix");
+      }
+      out.add(new Endpoint(name, url, s.integer(key + "rateLimit.perSecond", 0, 0, 1_000_000)));
+    }
+    out.sort(java.util.Comparator.comparingInt((Endpoint e) -> e.url().length()).reversed());
+    return List.copyOf(out);
+  }
+
+  private static final java.util.Set<String> ENDPOINT_KEYS =
+      java.util.Set.of("url", "rateLimit.perSecond");
+
+  /** The endpoint a delivery to {@code address} goes to, or null for the channel as a whole. */
+  public Endpoint endpointFor(String address) {
+    for (Endpoint e : endpoints) {
+      if (e.matches(address)) {
+        return e;
+      }
+    }
+    return null;
   }
 
   private static Map<String, String> prefixed(String channel, Map<String, String> settings) {

@@ -41,11 +41,15 @@ public final class Dispatcher implements AutoCloseable {
     final AtomicInteger inFlight = new AtomicInteger();
     final Set<DispatchJob> running = ConcurrentHashMap.newKeySet();
     final ChannelGuards guards;
+    final Map<ChannelPolicy.Endpoint, ChannelGuards> endpoints = new java.util.LinkedHashMap<>();
 
     Lane(Channel channel, ChannelPolicy policy, MeterRegistry metrics, Alerts alerts) {
       this.channel = channel;
       this.policy = policy;
       this.guards = new ChannelGuards(policy, metrics, alerts);
+      for (ChannelPolicy.Endpoint e : policy.endpoints()) {
+        endpoints.put(e, new ChannelGuards(policy, e, metrics, alerts));
+      }
       AtomicInteger n = new AtomicInteger();
       // Capacity bounds what is queued, so the queue never refuses work.
       this.executor =
@@ -62,7 +66,27 @@ public final class Dispatcher implements AutoCloseable {
               });
     }
 
-    boolean tryReserve(Priority priority) {
+    /** The guards of the endpoint a delivery to {@code address} goes to, or the channel's. */
+    ChannelGuards guardsFor(String address) {
+      if (!endpoints.isEmpty()) {
+        ChannelPolicy.Endpoint e = policy.endpointFor(address);
+        if (e != null) {
+          return endpoints.get(e);
+        }
+      }
+      return guards;
+    }
+
+    /**
+     * The endpoint's circuit and rate limit, then the channel's rate limit (which bounds all of the
+     * channel's traffic together); the channel's circuit only for deliveries of no endpoint.
+     */
+    boolean admit(String address) {
+      ChannelGuards g = guardsFor(address);
+      return g == guards ? guards.admit() : g.admit() && guards.acquireRate();
+    }
+
+    boolean tryReserve(Priority priority, String address) {
       int limit =
           priority == Priority.HIGH
               ? policy.capacity()
@@ -73,7 +97,7 @@ public final class Dispatcher implements AutoCloseable {
           return false;
         }
         if (inFlight.compareAndSet(current, current + 1)) {
-          if (guards.admit()) {
+          if (admit(address)) {
             return true;
           }
           // The circuit is open or the rate is spent: the delivery waits in the database.
@@ -88,6 +112,7 @@ public final class Dispatcher implements AutoCloseable {
   private final OutcomeRecorder recorder;
   private final Clock clock;
   private volatile boolean closed;
+  private volatile Runnable roomListener = () -> {};
 
   public Dispatcher(
       Map<String, Channel> channels,
@@ -107,18 +132,41 @@ public final class Dispatcher implements AutoCloseable {
    *
    * @return false when the channel is full for this priority: write the delivery PENDING
    */
-  public boolean tryReserve(String channel, Priority priority) {
-    return !closed && lane(channel).tryReserve(priority);
+  public boolean tryReserve(String channel, String address, Priority priority) {
+    return !closed && lane(channel).tryReserve(priority, address);
   }
 
-  /** Whether the channel has capacity left for this priority, without taking any. */
-  public boolean hasCapacity(String channel, Priority priority) {
+  /**
+   * After {@link #tryReserve} refused a delivery: how long it should wait in the database because
+   * its endpoint's circuit is open or its endpoint's rate is spent, so that it leaves the poller's
+   * window instead of taking it run after run; zero when the refusal was the channel's (its
+   * capacity or its own limit, which the poller accounts for before it searches).
+   */
+  public Duration holdFor(String channel, String address) {
     Lane lane = lane(channel);
+    ChannelGuards g = lane.guardsFor(address);
+    return g == lane.guards ? Duration.ZERO : g.holdFor();
+  }
+
+  /**
+   * How many more deliveries of this priority the channel would take now, without taking any: its
+   * free capacity for the priority, no more than the rate limiter's permits left in this cycle, and
+   * none while the circuit is open. The poller claims no more than this, so that a channel's
+   * backlog waits in the database and never fills a claim that another channel could use.
+   */
+  public int room(String channel, Priority priority) {
+    Lane lane = lane(channel);
+    if (closed) {
+      return 0;
+    }
     int limit =
         priority == Priority.HIGH
             ? lane.policy.capacity()
             : lane.policy.capacity() - lane.policy.reservedForHigh();
-    return !closed && lane.inFlight.get() < limit && !lane.guards.circuitOpen();
+    // With endpoints, the channel's circuit covers only the deliveries of no endpoint: it must not
+    // keep the poller from the others.
+    int permits = lane.endpoints.isEmpty() ? lane.guards.permits() : lane.guards.ratePermits();
+    return Math.max(0, Math.min(limit - lane.inFlight.get(), permits));
   }
 
   /** Gives back a reservation whose delivery was not written after all. */
@@ -157,9 +205,10 @@ public final class Dispatcher implements AutoCloseable {
       release(lane, job, clock.instant(), "released unsent (shutdown)");
       return;
     }
-    if (!lane.guards.tryStart()) {
-      Instant due = clock.instant().plus(lane.guards.openDuration());
-      release(lane, job, due, "circuit open: channel " + lane.channel.name() + " is failing");
+    ChannelGuards guards = lane.guardsFor(job.delivery().address());
+    if (!guards.tryStart()) {
+      Instant due = clock.instant().plus(guards.openDuration());
+      release(lane, job, due, "circuit open: " + guards.name() + " is failing");
       return;
     }
     Instant started = clock.instant();
@@ -187,7 +236,7 @@ public final class Dispatcher implements AutoCloseable {
                             : cause.getClass().getSimpleName() + ": " + cause.getMessage());
               }
               Instant finished = clock.instant();
-              lane.guards.finished(o, Duration.between(started, finished));
+              guards.finished(o, Duration.between(started, finished));
               finish(lane, job, new DispatchJob.Finished(job, o, started, finished));
             });
   }
@@ -196,6 +245,7 @@ public final class Dispatcher implements AutoCloseable {
     if (lane.running.remove(job)) {
       lane.inFlight.decrementAndGet();
       recorder.finished(finished);
+      roomListener.run();
     }
   }
 
@@ -203,6 +253,7 @@ public final class Dispatcher implements AutoCloseable {
     if (lane.running.remove(job)) {
       lane.inFlight.decrementAndGet();
       recorder.released(job, due, reason);
+      roomListener.run();
     }
   }
 
@@ -212,6 +263,11 @@ public final class Dispatcher implements AutoCloseable {
       throw new IllegalArgumentException("no channel " + channel);
     }
     return lane;
+  }
+
+  /** Called each time a send ends and frees a unit of capacity (the poller waits for these). */
+  public void onRoomFreed(Runnable listener) {
+    this.roomListener = listener;
   }
 
   /** Applies changed rate limits (dynamic configuration). */

@@ -262,7 +262,8 @@ public final class IngestStore {
     } else if (sendAt(p, now).isAfter(now)) {
       d.status = DeliveryStatus.SCHEDULED.name();
       d.nextAttemptAt = Times.utc(sendAt(p, now));
-    } else if (dispatcher.tryReserve(planned.channel(), p.routing().priority())) {
+    } else if (dispatcher.tryReserve(
+        planned.channel(), planned.address(), p.routing().priority())) {
       reserved.add(planned.channel());
       d.status = DeliveryStatus.SENDING.name();
       d.attempts = 1;

@@ -46,13 +46,21 @@ public final class AlertNotifier implements Alerts {
 
   @Override
   public void failing(
-      String channel, int failureRatePercent, int calls, int thresholdPercent, Duration pausedFor) {
+      String channel,
+      String endpoint,
+      int failureRatePercent,
+      int calls,
+      int thresholdPercent,
+      Duration pausedFor) {
     log.warn(
         "ALERT channel {} is failing: {}% of the last {} sends failed (threshold {}%); sending paused for {}, deliveries wait as PENDING",
-        channel, failureRatePercent, calls, thresholdPercent, pausedFor);
+        subject(channel, endpoint), failureRatePercent, calls, thresholdPercent, pausedFor);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("alert", "channel.failing");
     body.put("channel", channel);
+    if (endpoint != null) {
+      body.put("endpoint", endpoint);
+    }
     body.put("failureRate", failureRatePercent);
     body.put("calls", calls);
     body.put("threshold", thresholdPercent);
@@ -61,12 +69,20 @@ public final class AlertNotifier implements Alerts {
   }
 
   @Override
-  public void recovered(String channel) {
-    log.warn("RECOVERED channel {} is sending again", channel);
+  public void recovered(String channel, String endpoint) {
+    log.warn("RECOVERED channel {} is sending again", subject(channel, endpoint));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("alert", "channel.recovered");
     body.put("channel", channel);
+    if (endpoint != null) {
+      body.put("endpoint", endpoint);
+    }
     post(body);
+  }
+
+  /** "webhook", or "webhook endpoint partner" for a configured endpoint. */
+  private static String subject(String channel, String endpoint) {
+    return endpoint == null ? channel : channel + " endpoint " + endpoint;
   }
 
   private void post(Map<String, Object> body) {

@@ -8,13 +8,18 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.random.RandomGenerator;
 import org.msgcenter.api.DeliveryStatus;
 import org.msgcenter.api.Priority;
@@ -49,12 +54,7 @@ public final class RetryPoller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RetryPoller.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
-  private static final List<DeliveryStatus> DUE =
-      List.of(
-          DeliveryStatus.SENDING,
-          DeliveryStatus.RETRYING,
-          DeliveryStatus.PENDING,
-          DeliveryStatus.SCHEDULED);
+  private static final long SHORT_PAUSE_MS = 10;
 
   private final Database db;
   private final Dispatcher dispatcher;
@@ -69,9 +69,23 @@ public final class RetryPoller implements AutoCloseable {
   private final java.util.function.BooleanSupplier holdBack;
   private final Counter claimed;
   private final Counter expired;
+  private final Counter held;
   private final Counter failures;
   private volatile boolean running;
-  private Thread thread;
+  private volatile Thread thread;
+  private volatile boolean waitingForRoom;
+  private volatile Pause pause = Pause.INTERVAL;
+  private long runs;
+
+  /** How long the loop waits before the next run. */
+  private enum Pause {
+    /** More is due now: look again after {@link #SHORT_PAUSE_MS}. */
+    SHORT,
+    /** Due work may wait for room in a channel: look again when a send frees some. */
+    ROOM,
+    /** Nothing was due: look again after the interval. */
+    INTERVAL
+  }
 
   public RetryPoller(
       Database db,
@@ -99,6 +113,7 @@ public final class RetryPoller implements AutoCloseable {
     this.holdBack = holdBack;
     this.claimed = metrics.counter("msgcenter.poller.claimed");
     this.expired = metrics.counter("msgcenter.poller.expired");
+    this.held = metrics.counter("msgcenter.poller.held");
     this.failures = metrics.counter("msgcenter.poller.failures");
   }
 
@@ -111,7 +126,7 @@ public final class RetryPoller implements AutoCloseable {
         db.inTransaction(
             s ->
                 s.getMapper(DeliveryMapper.class)
-                    .releaseOwnLeases(instanceId, Times.utc(clock.instant())));
+                    .releaseOwnLeases(instanceId, policies.channels(), Times.utc(clock.instant())));
     if (released > 0) {
       log.info(
           "Released {} deliveries this instance ({}) left SENDING when it last stopped",
@@ -130,18 +145,22 @@ public final class RetryPoller implements AutoCloseable {
     if (holdBack.getAsBoolean()) {
       // Outcomes of this instance wait in memory for the database: write them before claiming,
       // or their expired leases would be taken over and sent a second time.
+      pause = Pause.SHORT;
       return 0;
     }
     Instant now = clock.instant();
     List<DueDelivery> toSend = new ArrayList<>();
     List<String> reserved = new ArrayList<>();
     Map<byte[], MessageRow> messages;
+    Scan scan = new Scan();
     try {
-      messages = db.inTransaction(s -> claimBatch(s, now, toSend, reserved));
+      messages = db.inTransaction(s -> claimBatch(s, now, scan, toSend, reserved));
     } catch (RuntimeException e) {
       reserved.forEach(dispatcher::cancelReservation);
+      pause = Pause.INTERVAL;
       throw e;
     }
+    pause = !toSend.isEmpty() || scan.more ? Pause.SHORT : scan.full ? Pause.ROOM : Pause.INTERVAL;
     if (toSend.isEmpty()) {
       return 0;
     }
@@ -150,84 +169,161 @@ public final class RetryPoller implements AutoCloseable {
     return toSend.size();
   }
 
-  /** Claims in one transaction; returns the claimed deliveries' messages, keyed by row id. */
+  /** What a run's search for due deliveries saw, for deciding when to look again. */
+  private static final class Scan {
+    /** Some channel had no room: work it may have waits until capacity or permits free up. */
+    boolean full;
+
+    /** More may be due now: a search filled its room, or rows were left to other transactions. */
+    boolean more;
+
+    /** How many of the candidates fit the channels' room: the most messages worth locking. */
+    int wanted;
+  }
+
+  /**
+   * The lock-and-fetch in one transaction: due candidates per channel and priority, as many as the
+   * channel has room for; their messages locked first (the lock order every writer of existing
+   * deliveries keeps), skipping those another transaction holds; then the candidates still due
+   * locked by id; then the claim. Returns the claimed deliveries' messages, keyed by row id.
+   */
   private Map<byte[], MessageRow> claimBatch(
       org.apache.ibatis.session.SqlSession s,
       Instant now,
+      Scan scan,
       List<DueDelivery> toSend,
       List<String> reserved) {
     DeliveryMapper deliveries = s.getMapper(DeliveryMapper.class);
+    MessageMapper messageMapper = s.getMapper(MessageMapper.class);
     var nowUtc = Times.utc(now);
-    Set<String> full = new TreeSet<>();
-    for (String channel : policies.channels()) {
-      if (!dispatcher.hasCapacity(channel, Priority.HIGH)) {
-        full.add(channel);
+    List<DueDelivery> candidates = candidates(deliveries, nowUtc, scan);
+    if (candidates.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, byte[]> messageIds = new TreeMap<>();
+    for (DueDelivery d : candidates) {
+      messageIds.putIfAbsent(Uuid7.fromBytes(d.messageId), d.messageId);
+    }
+    Set<String> lockedMessages = new HashSet<>();
+    for (byte[] id :
+        messageMapper.lockForClaim(new ArrayList<>(messageIds.values()), scan.wanted)) {
+      lockedMessages.add(Uuid7.fromBytes(id));
+    }
+    List<byte[]> ids = new ArrayList<>();
+    for (DueDelivery d : candidates) {
+      if (lockedMessages.contains(Uuid7.fromBytes(d.messageId))) {
+        ids.add(d.deliveryId);
       }
     }
-    Map<DeliveryStatus, List<DueDelivery>> byStatus = new HashMap<>();
-    List<DueDelivery> locked = new ArrayList<>();
-    for (DeliveryStatus status : DUE) {
-      int room = batchSize - locked.size();
-      if (room <= 0 || full.size() == policies.channels().size()) {
-        break;
-      }
-      for (DueDelivery d : deliveries.selectDueForUpdate(status.name(), nowUtc, full, room)) {
-        locked.add(d);
-        byStatus.computeIfAbsent(status, x -> new ArrayList<>()).add(d);
-      }
+    List<DueDelivery> locked = ids.isEmpty() ? List.of() : deliveries.lockDue(ids, nowUtc);
+    if (locked.size() < Math.min(candidates.size(), scan.wanted)) {
+      scan.more = true;
     }
     if (locked.isEmpty()) {
       return Map.of();
     }
     Map<byte[], MessageRow> messages = messages(s, locked);
+    Map<DeliveryStatus, List<DueDelivery>> byStatus = new EnumMap<>(DeliveryStatus.class);
     List<byte[]> expiredIds = new ArrayList<>();
+    List<DueDelivery> held = new ArrayList<>();
     Set<byte[]> touchedMessages = new LinkedHashSet<>();
+    for (DueDelivery d : locked) {
+      MessageRow m = messages.get(d.messageId);
+      if (m != null && m.expireAt != null && !Times.instant(m.expireAt).isAfter(now)) {
+        expiredIds.add(d.deliveryId);
+        touchedMessages.add(d.messageId);
+      } else if (policies.has(d.channel)
+          && dispatcher.tryReserve(d.channel, d.address, Priority.valueOf(d.priority))) {
+        reserved.add(d.channel);
+        d.leaseExpiry = Times.utc(now.plus(policies.get(d.channel).timeout()).plus(leaseMargin));
+        byStatus.computeIfAbsent(DeliveryStatus.valueOf(d.status), x -> new ArrayList<>()).add(d);
+        touchedMessages.add(d.messageId);
+      } else if (policies.has(d.channel) && !DeliveryStatus.SENDING.name().equals(d.status)) {
+        // Its endpoint's circuit is open or its endpoint's rate is spent: it waits in the database
+        // until then, out of the way of the channel's other endpoints.
+        Duration hold = dispatcher.holdFor(d.channel, d.address);
+        if (!hold.isZero()) {
+          d.leaseExpiry = Times.utc(now.plus(hold)); // here: the new due time
+          held.add(d);
+        }
+      }
+    }
+    if (!held.isEmpty()) {
+      int changed = deliveries.hold(held, nowUtc);
+      if (changed != held.size()) {
+        throw new IllegalStateException(
+            "hold of " + held.size() + " deliveries changed " + changed + " rows");
+      }
+      this.held.increment(held.size());
+      scan.more = true;
+    }
     for (var entry : byStatus.entrySet()) {
       Transitions.require(entry.getKey(), DeliveryStatus.SENDING);
-      List<DueDelivery> claim = new ArrayList<>();
-      for (DueDelivery d : entry.getValue()) {
-        MessageRow m = messages.get(d.messageId);
-        if (m != null && m.expireAt != null && !Times.instant(m.expireAt).isAfter(now)) {
-          expiredIds.add(d.deliveryId);
-          touchedMessages.add(d.messageId);
-        } else if (policies.has(d.channel)
-            && dispatcher.tryReserve(d.channel, Priority.valueOf(d.priority))) {
-          reserved.add(d.channel);
-          d.leaseExpiry = Times.utc(now.plus(policies.get(d.channel).timeout()).plus(leaseMargin));
-          claim.add(d);
-          touchedMessages.add(d.messageId);
-        }
+      List<DueDelivery> claim = entry.getValue();
+      int changed = deliveries.claim(claim, entry.getKey().name(), instanceId, nowUtc);
+      if (changed != claim.size()) {
+        // The rows are locked by this transaction; a mismatch means the table changed under the
+        // lock, which must never happen: undo rather than send anything twice.
+        throw new IllegalStateException(
+            "claim of " + claim.size() + " " + entry.getKey() + " deliveries changed " + changed);
       }
-      if (!claim.isEmpty()) {
-        int changed = deliveries.claim(claim, entry.getKey().name(), instanceId, nowUtc);
-        if (changed != claim.size()) {
-          // The rows are locked by this transaction; a mismatch means the table changed under the
-          // lock, which must never happen: undo rather than send anything twice.
-          throw new IllegalStateException(
-              "claim of "
-                  + claim.size()
-                  + " "
-                  + entry.getKey()
-                  + " deliveries changed "
-                  + changed
-                  + " rows");
-        }
-        toSend.addAll(claim);
-      }
+      toSend.addAll(claim);
     }
     if (!expiredIds.isEmpty()) {
       deliveries.expire(expiredIds, nowUtc);
       expired.increment(expiredIds.size());
     }
     if (!touchedMessages.isEmpty()) {
-      List<byte[]> ids = new ArrayList<>(touchedMessages);
-      s.getMapper(MessageMapper.class).lockForUpdate(ids);
-      s.getMapper(MessageMapper.class).deriveStatus(ids, nowUtc);
+      messageMapper.deriveStatus(new ArrayList<>(touchedMessages), nowUtc);
     }
     for (DueDelivery d : toSend) {
       d.attempts = d.attempts + 1; // the attempt number the claim assigned
     }
     return messages;
+  }
+
+  /**
+   * Due candidates, per channel and priority, no more than the channel has room for: HIGH first (it
+   * may use the capacity kept for it), then NORMAL, then LOW. A channel held back by its rate
+   * limit, an open circuit or full capacity is not searched at all, so its backlog never fills the
+   * batch. Channels take turns at coming first, so the batch size is shared fairly.
+   */
+  private List<DueDelivery> candidates(DeliveryMapper deliveries, LocalDateTime now, Scan scan) {
+    scan.wanted = 0;
+    List<String> channels = new ArrayList<>(policies.channels());
+    Collections.rotate(channels, -(int) (runs++ % Math.max(1, channels.size())));
+    List<DueDelivery> out = new ArrayList<>();
+    for (String channel : channels) {
+      if (!dispatcher.channels().contains(channel)) {
+        continue;
+      }
+      int high = dispatcher.room(channel, Priority.HIGH);
+      int normal = dispatcher.room(channel, Priority.NORMAL);
+      for (Priority priority : Priority.values()) {
+        int room = priority == Priority.HIGH ? high : Math.min(high, normal);
+        int limit = Math.min(room, batchSize - scan.wanted);
+        if (room <= 0) {
+          scan.full = true;
+        }
+        if (limit <= 0) {
+          continue;
+        }
+        // Twice what fits: other instances' pollers read the same head of the queue, and the
+        // messages they lock first are skipped, so the rest must be there to take.
+        List<DueDelivery> due = deliveries.selectDue(channel, priority.name(), now, 2 * limit);
+        out.addAll(due);
+        int fits = Math.min(due.size(), limit);
+        scan.wanted += fits;
+        high -= fits;
+        if (priority != Priority.HIGH) {
+          normal -= fits;
+        }
+        if (due.size() >= limit) {
+          scan.more = true;
+        }
+      }
+    }
+    return out;
   }
 
   private Map<byte[], MessageRow> messages(
@@ -306,33 +402,66 @@ public final class RetryPoller implements AutoCloseable {
   private void loop() {
     while (running) {
       try {
-        int n = runOnce();
-        if (n == 0) {
-          sleepInterval();
-        } else {
-          // Claims are bounded by free capacity: look again as soon as sends have freed some.
-          Thread.sleep(10);
-        }
+        runOnce();
       } catch (Throwable t) {
         failures.increment();
         log.warn("Poller run failed; trying again after the interval", t);
-        sleepInterval();
+      }
+      try {
+        switch (pause) {
+          case SHORT -> Thread.sleep(SHORT_PAUSE_MS);
+          case ROOM -> awaitRoom();
+          default -> sleepInterval();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running = false;
       }
     }
   }
 
-  /** The interval with up to 20% jitter either way, so instances do not poll in lockstep. */
-  private void sleepInterval() {
-    long ms = interval.toMillis();
-    long jittered = ms + (ms > 5 ? random.nextLong(-ms / 5, ms / 5 + 1) : 0);
-    long until = System.nanoTime() + Duration.ofMillis(jittered).toNanos();
-    try {
-      while (running && System.nanoTime() < until) {
-        Thread.sleep(Math.min(50, Math.max(1, jittered)));
+  /**
+   * Tells a poller that waits for room that a channel has some again (a send finished); called by
+   * the dispatcher.
+   */
+  public void roomFreed() {
+    if (waitingForRoom) {
+      waitingForRoom = false;
+      Thread t = thread;
+      if (t != null) {
+        LockSupport.unpark(t);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
+    }
+  }
+
+  /**
+   * Waits until a send frees room in some channel, or for the interval: due work of a full channel
+   * is claimed as soon as it can be sent, not an interval later. A short pause first keeps the
+   * claims from following every single send.
+   */
+  private void awaitRoom() throws InterruptedException {
+    Thread.sleep(SHORT_PAUSE_MS);
+    waitingForRoom = true;
+    long until = System.nanoTime() + jittered().toNanos();
+    while (running && waitingForRoom && System.nanoTime() < until) {
+      LockSupport.parkNanos(this, Math.min(until - System.nanoTime(), 50_000_000L));
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
+    waitingForRoom = false;
+  }
+
+  /** The interval with up to 20% jitter either way, so instances do not poll in lockstep. */
+  private Duration jittered() {
+    long ms = interval.toMillis();
+    return Duration.ofMillis(ms + (ms > 5 ? random.nextLong(-ms / 5, ms / 5 + 1) : 0));
+  }
+
+  private void sleepInterval() throws InterruptedException {
+    long until = System.nanoTime() + jittered().toNanos();
+    while (running && System.nanoTime() < until) {
+      Thread.sleep(Math.max(1, Math.min(50, (until - System.nanoTime()) / 1_000_000)));
     }
   }
 

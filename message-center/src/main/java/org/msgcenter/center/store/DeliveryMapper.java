@@ -31,12 +31,15 @@ public interface DeliveryMapper {
 
   List<byte[]> selectMessageIds(@Param("ids") List<byte[]> deliveryIds);
 
-  /** Due deliveries in one status, locked, skipping rows other instances hold. */
-  List<DueDelivery> selectDueForUpdate(
-      @Param("status") String status,
+  /** Due deliveries of one channel and priority, oldest due first, read without locks. */
+  List<DueDelivery> selectDue(
+      @Param("channel") String channel,
+      @Param("priority") String priority,
       @Param("now") LocalDateTime now,
-      @Param("excluded") java.util.Collection<String> excludedChannels,
       @Param("limit") int limit);
+
+  /** Locks those of {@code ids} that are still due, skipping rows other transactions hold. */
+  List<DueDelivery> lockDue(@Param("ids") List<byte[]> ids, @Param("now") LocalDateTime now);
 
   /** Leases these deliveries to {@code owner} with the next attempt number. */
   int claim(
@@ -45,7 +48,16 @@ public interface DeliveryMapper {
       @Param("owner") String owner,
       @Param("now") LocalDateTime now);
 
+  /**
+   * Moves the due time of these locked, unclaimed deliveries to their {@code leaseExpiry} field
+   * (here: when their endpoint takes sends again), leaving their status as it is.
+   */
+  int hold(@Param("rows") List<DueDelivery> rows, @Param("now") LocalDateTime now);
+
   int expire(@Param("ids") List<byte[]> ids, @Param("now") LocalDateTime now);
 
-  int releaseOwnLeases(@Param("owner") String owner, @Param("now") LocalDateTime now);
+  int releaseOwnLeases(
+      @Param("owner") String owner,
+      @Param("channels") java.util.Collection<String> channels,
+      @Param("now") LocalDateTime now);
 }

@@ -31,6 +31,12 @@ public interface MessageMapper {
    */
   List<byte[]> lockForUpdate(@Param("ids") List<byte[]> ids);
 
+  /**
+   * Locks up to {@code limit} of these messages that no other transaction holds, in id order;
+   * returns their ids.
+   */
+  List<byte[]> lockForClaim(@Param("ids") List<byte[]> ids, @Param("limit") int limit);
+
   /** The columns needed to render and send deliveries of these messages. */
   List<MessageRow> selectForSending(@Param("ids") List<byte[]> ids);
 
