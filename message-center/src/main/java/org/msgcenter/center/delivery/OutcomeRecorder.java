@@ -20,8 +20,8 @@ import org.msgcenter.api.AttemptOutcome;
 import org.msgcenter.api.DeliveryStatus;
 import org.msgcenter.api.Uuid7;
 import org.msgcenter.center.channel.ChannelOutcome;
-import org.msgcenter.center.store.AttemptMapper;
 import org.msgcenter.center.store.AttemptRow;
+import org.msgcenter.center.store.BatchInserts;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryMapper;
 import org.msgcenter.center.store.DeliveryOutcome;
@@ -216,7 +216,7 @@ public final class OutcomeRecorder implements AutoCloseable {
                 }
               }
               if (!attempts.isEmpty()) {
-                s.getMapper(AttemptMapper.class).insertAll(attempts);
+                BatchInserts.attempts(s, attempts);
               }
               s.getMapper(MessageMapper.class).deriveStatus(messages, Times.utc(now));
               return missing;

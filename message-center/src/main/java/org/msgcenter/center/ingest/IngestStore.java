@@ -26,10 +26,10 @@ import org.msgcenter.center.delivery.Dispatcher;
 import org.msgcenter.center.render.Renderer;
 import org.msgcenter.center.routing.QuietHours;
 import org.msgcenter.center.routing.Router;
+import org.msgcenter.center.store.BatchInserts;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DedupMapper;
 import org.msgcenter.center.store.DedupRow;
-import org.msgcenter.center.store.DeliveryMapper;
 import org.msgcenter.center.store.DeliveryRow;
 import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.MessageRow;
@@ -118,7 +118,7 @@ public final class IngestStore {
       }
       rows.removeIf(r -> existing.contains(Uuid7.fromBytes(r.messageId)));
       if (!rows.isEmpty()) {
-        messages.insertIgnoringDuplicates(rows);
+        BatchInserts.messages(s, rows);
       }
       List<byte[]> newIds =
           rows.isEmpty()
@@ -150,10 +150,7 @@ public final class IngestStore {
           }
         }
       }
-      for (int i = 0; i < deliveries.size(); i += 1000) {
-        s.getMapper(DeliveryMapper.class)
-            .insertAll(deliveries.subList(i, Math.min(deliveries.size(), i + 1000)));
-      }
+      BatchInserts.deliveries(s, deliveries);
       if (!fresh.isEmpty()) {
         messages.deriveStatus(fresh.keySet().stream().map(Uuid7::toBytes).toList(), nowUtc);
       }

@@ -35,7 +35,6 @@ public final class Database implements AutoCloseable {
     configuration.setDefaultStatementTimeout(30);
     configuration.addMapper(MessageMapper.class);
     configuration.addMapper(DeliveryMapper.class);
-    configuration.addMapper(AttemptMapper.class);
     configuration.addMapper(RejectedRecordMapper.class);
     configuration.addMapper(DedupMapper.class);
     this.sessions = new MybatisSqlSessionFactoryBuilder().build(configuration);
@@ -81,7 +80,20 @@ public final class Database implements AutoCloseable {
    */
   public <T> T inTransaction(Function<SqlSession, T> work) {
     try (SqlSession session = sessions.openSession(ExecutorType.SIMPLE, false)) {
-      T result = work.apply(session);
+      T result;
+      try {
+        result = work.apply(session);
+      } catch (RuntimeException | Error e) {
+        // Forced: MyBatis rolls back on close only after its own updates, not after statements
+        // run on the session's connection directly (BatchInserts), and closing resets auto-commit,
+        // which would commit them.
+        try {
+          session.rollback(true);
+        } catch (RuntimeException rollbackFailed) {
+          e.addSuppressed(rollbackFailed); // the connection is gone: nothing was committed
+        }
+        throw e;
+      }
       session.commit(true);
       return result;
     }

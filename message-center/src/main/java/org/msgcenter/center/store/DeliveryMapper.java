@@ -7,8 +7,6 @@ import org.apache.ibatis.annotations.Param;
 /** SQL on {@code delivery}; statements in DeliveryMapper.xml. Updates are conditional. */
 public interface DeliveryMapper {
 
-  int insertAll(@Param("rows") List<DeliveryRow> rows);
-
   /**
    * Ends the leases of these SENDING deliveries that {@code owner} holds, setting {@code status}
    * and the per-row values; returns how many rows changed.

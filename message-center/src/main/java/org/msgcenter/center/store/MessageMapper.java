@@ -7,9 +7,6 @@ import org.apache.ibatis.annotations.Param;
 /** SQL on {@code message}; statements in MessageMapper.xml. */
 public interface MessageMapper {
 
-  /** Multi-row insert; a messageId already stored is left as it is (recorded once, ever). */
-  int insertIgnoringDuplicates(@Param("rows") List<MessageRow> rows);
-
   /** Of these ids, those already stored (a consistent read: no locks taken). */
   List<byte[]> selectExisting(@Param("ids") List<byte[]> ids);
 

@@ -34,10 +34,9 @@ import org.msgcenter.center.delivery.Dispatcher;
 import org.msgcenter.center.delivery.OutcomeRecorder;
 import org.msgcenter.center.delivery.Policies;
 import org.msgcenter.center.render.Renderer;
+import org.msgcenter.center.store.BatchInserts;
 import org.msgcenter.center.store.Database;
-import org.msgcenter.center.store.DeliveryMapper;
 import org.msgcenter.center.store.DeliveryRow;
-import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.MessageRow;
 import org.msgcenter.center.store.Times;
 import org.msgcenter.testkit.EmbeddedInfrastructure;
@@ -228,8 +227,8 @@ class RetryPollerIT {
       }
       db.inTransaction(
           s -> {
-            s.getMapper(MessageMapper.class).insertIgnoringDuplicates(messages);
-            s.getMapper(DeliveryMapper.class).insertAll(deliveries);
+            BatchInserts.messages(s, messages);
+            BatchInserts.deliveries(s, deliveries);
             return null;
           });
     }
