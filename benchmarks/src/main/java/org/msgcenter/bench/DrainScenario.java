@@ -167,6 +167,9 @@ final class DrainScenario {
     s.put("db.password", Infrastructure.PASSWORD);
     s.put("zookeeper.connect", infra.zooKeeperConnect());
     s.put("http.port", Integer.toString(CenterProcess.freePort()));
+    // The query services start with the center: free ports, so that a local stack may run too.
+    s.put("dubbo.port", Integer.toString(CenterProcess.freePort()));
+    s.put("dubbo.tri.port", Integer.toString(CenterProcess.freePort()));
     s.put("templates.dir", templates.toAbsolutePath().toString());
     // Channels as conf/message-center.properties ships them.
     s.put("channel.in-app.topic", "msgcenter.realtime");

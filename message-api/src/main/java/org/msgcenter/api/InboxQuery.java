@@ -14,7 +14,7 @@ public class InboxQuery implements Serializable {
 
   public InboxQuery() {}
 
-  /** Only in-app notifications not yet read. */
+  /** Only in-app notifications not yet read (SENT or ACKED). */
   public boolean isUnreadOnly() {
     return unreadOnly;
   }
@@ -24,7 +24,7 @@ public class InboxQuery implements Serializable {
     return this;
   }
 
-  /** Only in-app notifications no client has acked. */
+  /** Only in-app notifications no client has acked (SENT). */
   public boolean isUnackedOnly() {
     return unackedOnly;
   }
@@ -34,7 +34,10 @@ public class InboxQuery implements Serializable {
     return this;
   }
 
-  /** Only notifications after this messageId (the last one a client saw). */
+  /**
+   * Only notifications after this messageId (the last one a client saw), and then oldest first, for
+   * replay.
+   */
   public String getSince() {
     return since;
   }

@@ -3,8 +3,9 @@ package org.msgcenter.api;
 import java.io.Serializable;
 
 /**
- * Filters for {@link MessageQueryService#search(MessageQuery)}. A time range ({@code from}) is
- * required unless a selective key (userId, bizId or traceId) is given.
+ * Filters for {@link MessageQueryService#search(MessageQuery)}; every filter given must match. A
+ * time range ({@code from}) is required unless a selective key (userId, bizId or traceId) is given,
+ * so that no search reads a table that grows with traffic from end to end.
  */
 public class MessageQuery implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -82,7 +83,10 @@ public class MessageQuery implements Serializable {
     return this;
   }
 
-  /** An ISO-8601 UTC instant such as {@code 2026-11-22T08:00:00.123Z}, inclusive. */
+  /**
+   * An ISO-8601 UTC instant such as {@code 2026-11-22T08:00:00.123Z}, inclusive: the earliest
+   * messageId time (when the publisher created the notification).
+   */
   public String getFrom() {
     return from;
   }
@@ -92,7 +96,10 @@ public class MessageQuery implements Serializable {
     return this;
   }
 
-  /** An ISO-8601 UTC instant such as {@code 2026-11-22T08:00:00.123Z}, exclusive; default now. */
+  /**
+   * An ISO-8601 UTC instant such as {@code 2026-11-22T08:00:00.123Z}, exclusive; default: no upper
+   * bound.
+   */
   public String getTo() {
     return to;
   }

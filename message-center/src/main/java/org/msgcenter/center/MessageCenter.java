@@ -25,6 +25,7 @@ import org.msgcenter.center.channel.CenterChannelContext;
 import org.msgcenter.center.channel.Channel;
 import org.msgcenter.center.channel.ChannelProvider;
 import org.msgcenter.center.channel.ChannelRegistry;
+import org.msgcenter.center.command.MessageCommands;
 import org.msgcenter.center.config.CenterConfig;
 import org.msgcenter.center.config.ConfigException;
 import org.msgcenter.center.config.Settings;
@@ -41,6 +42,8 @@ import org.msgcenter.center.ops.AlertNotifier;
 import org.msgcenter.center.ops.HealthServer;
 import org.msgcenter.center.ops.InstanceId;
 import org.msgcenter.center.ops.InstanceRegistry;
+import org.msgcenter.center.query.DubboProvider;
+import org.msgcenter.center.query.MessageQueries;
 import org.msgcenter.center.receipts.ReceiptsRecorder;
 import org.msgcenter.center.render.Renderer;
 import org.msgcenter.center.retry.RetryPoller;
@@ -73,6 +76,10 @@ public final class MessageCenter implements AutoCloseable {
   private final List<BatchConsumer> consumers = new ArrayList<>();
 
   private final RetryPoller poller;
+
+  /** The query and command services; null when {@code dubbo.enabled} is false. */
+  private final DubboProvider dubbo;
+
   private final HealthServer health;
   private boolean closed;
 
@@ -226,6 +233,20 @@ public final class MessageCenter implements AutoCloseable {
     consumers.forEach(BatchConsumer::start);
     poller.start();
 
+    // Last, once the center is running: registering tells consumers they may call.
+    if (config.dubbo().enabled()) {
+      this.dubbo =
+          DubboProvider.start(
+              config.dubbo(),
+              zk.connect(),
+              instanceId,
+              new MessageQueries(db, metrics),
+              new MessageCommands(db, clock, metrics));
+    } else {
+      log.info("dubbo.enabled is false: no query and command services");
+      this.dubbo = null;
+    }
+
     Map<String, java.util.function.Supplier<String>> checks = new LinkedHashMap<>();
     checks.put("database", this::databaseProblem);
     if (registry != null) {
@@ -280,10 +301,16 @@ public final class MessageCenter implements AutoCloseable {
     return dispatcher;
   }
 
+  /** The query and command services, or null when {@code dubbo.enabled} is false. */
+  public DubboProvider dubbo() {
+    return dubbo;
+  }
+
   /**
-   * Graceful stop, in this order: stop polling (each lane finishes and commits the batch in hand),
-   * let sends in flight finish within {@code shutdown.grace} and release the rest to PENDING, flush
-   * the recorder, close the dead-letter producer and the database. Idempotent.
+   * Graceful stop, in this order: unregister and stop the query and command services, stop polling
+   * (each lane finishes and commits the batch in hand), let sends in flight finish within {@code
+   * shutdown.grace} and release the rest to PENDING, flush the recorder, close the dead-letter
+   * producer and the database. Idempotent.
    */
   @Override
   public synchronized void close() {
@@ -293,6 +320,9 @@ public final class MessageCenter implements AutoCloseable {
     closed = true;
     log.info("Message center {} stopping", instanceId);
     health.close();
+    if (dubbo != null) {
+      dubbo.close();
+    }
     consumers.forEach(BatchConsumer::close);
     if (configWatcher != null) {
       configWatcher.close();

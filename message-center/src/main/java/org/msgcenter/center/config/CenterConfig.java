@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
  *
  * @param channelSettings every {@code channel.<name>.*} key, by channel name, prefix removed
  * @param routeSettings every {@code route.*} key, prefix removed, for the router to parse
+ * @param dubbo the query and command services
  */
 public record CenterConfig(
     String profile,
@@ -33,13 +34,15 @@ public record CenterConfig(
     String alertsWebhookUrl,
     Path templatesDir,
     Map<String, Map<String, String>> channelSettings,
-    Map<String, String> routeSettings) {
+    Map<String, String> routeSettings,
+    Dubbo dubbo) {
 
   /** The profile whose well-known development secrets are allowed. */
   public static final String LOCAL_PROFILE = "local";
 
   /** Development secrets that only the local profile may run with. */
-  static final Set<String> LOCAL_SECRETS = Set.of("local-dev-webhook-secret", "msgcenter");
+  static final Set<String> LOCAL_SECRETS =
+      Set.of("local-dev-webhook-secret", "msgcenter", Dubbo.LOCAL_ACCESS_TOKEN);
 
   public static final Map<String, String> DEFAULTS =
       Map.ofEntries(
@@ -68,7 +71,14 @@ public record CenterConfig(
           Map.entry("lease.margin", "30s"),
           Map.entry("shutdown.grace", "10s"),
           Map.entry("templates.dir", "conf/templates"),
-          Map.entry("alerts.webhookUrl", ""));
+          Map.entry("alerts.webhookUrl", ""),
+          Map.entry("dubbo.enabled", "true"),
+          Map.entry("dubbo.port", "20880"),
+          Map.entry("dubbo.tri.port", "50051"),
+          Map.entry("dubbo.host", ""),
+          Map.entry("dubbo.threads", "32"),
+          Map.entry("dubbo.timeout", "5s"),
+          Map.entry("dubbo.accessToken", Dubbo.LOCAL_ACCESS_TOKEN));
 
   /** Kafka settings of the center's consumers and producers. */
   public record Kafka(
@@ -114,6 +124,45 @@ public record CenterConfig(
    * (then nothing stops two live instances from sharing an id).
    */
   public record ZooKeeper(String connect, Duration sessionTimeout) {}
+
+  /**
+   * The query and command services over Dubbo: {@code dubbo} protocol on {@code port}, Triple (gRPC
+   * and HTTP/JSON) on {@code triPort}, registered in ZooKeeper when {@code zookeeper.connect} is
+   * set and exported without a registry otherwise. Callers pass {@code accessToken} as the {@code
+   * token} attachment; it is never published in the registry and never logged.
+   *
+   * @param host the address to bind and register, or empty for the host's first non-loopback one
+   * @param threads provider threads per protocol: calls beyond them queue
+   * @param timeout how long a consumer waits for an answer (published to consumers in the registry)
+   */
+  public record Dubbo(
+      boolean enabled,
+      int port,
+      int triPort,
+      String host,
+      int threads,
+      Duration timeout,
+      String accessToken) {
+    /** The local stack's access token; any other profile refuses to start with it. */
+    public static final String LOCAL_ACCESS_TOKEN = "local-dev-token";
+
+    @Override
+    public String toString() {
+      return "Dubbo[enabled="
+          + enabled
+          + ", port="
+          + port
+          + ", triPort="
+          + triPort
+          + ", host="
+          + (host.isEmpty() ? "(first non-loopback)" : host)
+          + ", threads="
+          + threads
+          + ", timeout="
+          + timeout
+          + ", accessToken=***]";
+    }
+  }
 
   /** How the outcome recorder batches its writes. */
   public record Recorder(int batchSize, Duration flushInterval) {}
@@ -186,9 +235,38 @@ public record CenterConfig(
             s.optional("alerts.webhookUrl").orElse(null),
             Path.of(s.string("templates.dir")),
             channels,
-            s.withPrefix("route."));
+            s.withPrefix("route."),
+            new Dubbo(
+                s.bool("dubbo.enabled", true),
+                s.integer("dubbo.port", 20880, 1, 65_535),
+                s.integer("dubbo.tri.port", 50051, 1, 65_535),
+                s.string("dubbo.host", ""),
+                s.integer("dubbo.threads", 32, 1, 1_000),
+                s.duration("dubbo.timeout", Duration.ofSeconds(5)),
+                s.string("dubbo.accessToken", "")));
+    config.checkDubbo();
     config.checkSecrets();
     return config;
+  }
+
+  private void checkDubbo() {
+    if (!dubbo.enabled()) {
+      return;
+    }
+    if (dubbo.port() == dubbo.triPort()) {
+      throw Settings.error(
+          "dubbo.tri.port", String.valueOf(dubbo.triPort()), "must differ from dubbo.port");
+    }
+    if (dubbo.accessToken().isEmpty()) {
+      throw Settings.error("dubbo.accessToken", null, "is required while dubbo.enabled is true");
+    }
+    String host = dubbo.host();
+    if (host.startsWith("127.") || host.equalsIgnoreCase("localhost") || host.equals("0.0.0.0")) {
+      throw Settings.error(
+          "dubbo.host",
+          host,
+          "must be an address other hosts reach (empty: the first non-loopback one)");
+    }
   }
 
   private void checkSecrets() {
@@ -197,6 +275,9 @@ public record CenterConfig(
     }
     Map<String, String> secrets = new LinkedHashMap<>();
     secrets.put("db.password", db.password());
+    if (dubbo.enabled()) {
+      secrets.put("dubbo.accessToken", dubbo.accessToken());
+    }
     channelSettings.forEach(
         (channel, settings) ->
             settings.forEach(
@@ -271,6 +352,7 @@ public record CenterConfig(
         + channels
         + "], routes="
         + routeSettings.size()
-        + " keys";
+        + " keys, "
+        + dubbo;
   }
 }

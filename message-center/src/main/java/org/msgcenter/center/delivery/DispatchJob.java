@@ -11,10 +11,15 @@ import org.msgcenter.center.channel.OutboundDelivery;
  *     lease assigned
  * @param priority the delivery's priority (HIGH may use reserved capacity)
  * @param leaseOwner the instance holding the lease
- * @param manual whether an operator's resend started this attempt
+ * @param round the delivery's resend round: 0 until the first {@code resend} command, then 1, 2...
  */
 public record DispatchJob(
-    OutboundDelivery delivery, Priority priority, String leaseOwner, boolean manual) {
+    OutboundDelivery delivery, Priority priority, String leaseOwner, int round) {
+
+  /** Whether an operator's resend started this attempt: the first attempt of a resend round. */
+  public boolean manual() {
+    return round > 0 && delivery.attempt() == 1;
+  }
 
   /** The job's attempt, finished with an outcome at {@code startedAt} .. {@code finishedAt}. */
   public record Finished(

@@ -265,6 +265,7 @@ public final class OutcomeRecorder implements AutoCloseable {
   private static AttemptRow attemptRow(DispatchJob.Finished f) {
     AttemptRow a = new AttemptRow();
     a.deliveryId = Uuid7.toBytes(f.job().delivery().deliveryId());
+    a.round = f.job().round();
     a.attempt = f.job().delivery().attempt();
     a.startedAt = Times.utc(f.startedAt());
     a.finishedAt = Times.utc(f.finishedAt());

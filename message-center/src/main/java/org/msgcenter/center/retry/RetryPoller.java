@@ -373,7 +373,7 @@ public final class RetryPoller implements AutoCloseable {
               data,
               m == null ? null : Times.instant(m.createdAt),
               d.attempts);
-      DispatchJob job = new DispatchJob(out, Priority.valueOf(d.priority), instanceId, false);
+      DispatchJob job = new DispatchJob(out, Priority.valueOf(d.priority), instanceId, d.resends);
       if (renderError != null) {
         dispatcher.failUnsent(job, renderError);
       } else {

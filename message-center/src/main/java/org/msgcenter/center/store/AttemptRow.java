@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 /** A row of {@code delivery_attempt}; times in UTC. */
 public final class AttemptRow {
   public byte[] deliveryId;
+  public int round;
   public int attempt;
   public LocalDateTime startedAt;
   public LocalDateTime finishedAt;

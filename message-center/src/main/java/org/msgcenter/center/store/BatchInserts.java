@@ -36,9 +36,9 @@ public final class BatchInserts {
   /** Attempts are append-only; a second write of the same attempt (a retried batch) is skipped. */
   static final String INSERT_ATTEMPT =
       """
-      INSERT INTO delivery_attempt (delivery_id, attempt, started_at, finished_at, outcome, manual,
-        error, provider_receipt, instance_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      INSERT INTO delivery_attempt (delivery_id, resend_round, attempt, started_at, finished_at,
+        outcome, manual, error, provider_receipt, instance_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON DUPLICATE KEY UPDATE delivery_id = delivery_id
       """;
 
@@ -110,14 +110,15 @@ public final class BatchInserts {
         rows,
         (ps, r) -> {
           ps.setBytes(1, r.deliveryId);
-          ps.setInt(2, r.attempt);
-          ps.setObject(3, r.startedAt);
-          ps.setObject(4, r.finishedAt);
-          ps.setString(5, r.outcome);
-          ps.setBoolean(6, r.manual);
-          ps.setString(7, r.error);
-          ps.setString(8, r.providerReceipt);
-          ps.setString(9, r.instanceId);
+          ps.setInt(2, r.round);
+          ps.setInt(3, r.attempt);
+          ps.setObject(4, r.startedAt);
+          ps.setObject(5, r.finishedAt);
+          ps.setString(6, r.outcome);
+          ps.setBoolean(7, r.manual);
+          ps.setString(8, r.error);
+          ps.setString(9, r.providerReceipt);
+          ps.setString(10, r.instanceId);
         });
   }
 

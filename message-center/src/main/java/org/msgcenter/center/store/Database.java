@@ -37,6 +37,8 @@ public final class Database implements AutoCloseable {
     configuration.addMapper(DeliveryMapper.class);
     configuration.addMapper(RejectedRecordMapper.class);
     configuration.addMapper(DedupMapper.class);
+    configuration.addMapper(QueryMapper.class);
+    configuration.addMapper(CommandMapper.class);
     this.sessions = new MybatisSqlSessionFactoryBuilder().build(configuration);
   }
 

@@ -18,6 +18,9 @@ public final class DeliveryRow {
   public String lastError;
   public String providerReceipt;
   public LocalDateTime sentAt;
+  public LocalDateTime ackedAt;
+  public LocalDateTime readAt;
+  public int resends;
   public LocalDateTime createdAt;
   public LocalDateTime updatedAt;
 }

@@ -12,5 +12,6 @@ public final class DueDelivery {
   public int attempts;
   public String priority;
   public String leaseOwner;
+  public int resends;
   public LocalDateTime leaseExpiry;
 }

@@ -81,4 +81,34 @@ class CenterConfigTest {
         .doesNotContain("password=msgcenter")
         .contains("secret=***");
   }
+
+  @Test
+  void a_production_profile_refuses_the_local_dubbo_access_token() {
+    Map<String, String> values = new HashMap<>(CenterConfig.DEFAULTS);
+    values.put("profile", "production");
+    values.put("db.password", "a-real-one");
+    assertThatThrownBy(() -> CenterConfig.from(new Settings("test", values)))
+        .hasMessageContaining("must not run with the local development secrets")
+        .hasMessageContaining("dubbo.accessToken");
+    values.put("dubbo.accessToken", "a-real-token");
+    CenterConfig c = CenterConfig.from(new Settings("test", values));
+    assertThat(c.dubbo().accessToken()).isEqualTo("a-real-token");
+    assertThat(c.describe()).doesNotContain("a-real-token").contains("accessToken=***");
+  }
+
+  @Test
+  void the_dubbo_ports_default_to_20880_and_50051_and_must_differ() {
+    CenterConfig c = CenterConfig.from(new Settings("test", CenterConfig.DEFAULTS));
+    assertThat(c.dubbo().port()).isEqualTo(20880);
+    assertThat(c.dubbo().triPort()).isEqualTo(50051);
+    assertThat(c.dubbo().enabled()).isTrue();
+    Map<String, String> values = new HashMap<>(CenterConfig.DEFAULTS);
+    values.put("dubbo.tri.port", "20880");
+    assertThatThrownBy(() -> CenterConfig.from(new Settings("test", values)))
+        .hasMessageContaining("dubbo.tri.port = \"20880\" must differ from dubbo.port");
+    values.put("dubbo.tri.port", "50051");
+    values.put("dubbo.host", "127.0.0.1");
+    assertThatThrownBy(() -> CenterConfig.from(new Settings("test", values)))
+        .hasMessageContaining("dubbo.host");
+  }
 }

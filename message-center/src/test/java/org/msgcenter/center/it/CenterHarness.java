@@ -70,6 +70,8 @@ final class CenterHarness implements AutoCloseable {
     settings.put("templates.dir", dataDir.resolve("templates").toString());
     settings.put("shutdown.grace", "2s");
     settings.put("route.default.channels", "in-app");
+    // The query and command services have their own tests (DubboQueryIT, DubboCommandIT).
+    settings.put("dubbo.enabled", "false");
     kafka.createTopics(
         3,
         topic("notifications"),
