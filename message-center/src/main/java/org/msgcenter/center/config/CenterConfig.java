@@ -154,6 +154,28 @@ public record CenterConfig(
     return config;
   }
 
+  /** This configuration with other channel settings (a channel's defaults merged in). */
+  public CenterConfig withChannelSettings(Map<String, Map<String, String>> channels) {
+    Map<String, Map<String, String>> copy = new TreeMap<>();
+    channels.forEach((name, settings) -> copy.put(name, Map.copyOf(settings)));
+    return new CenterConfig(
+        profile,
+        instanceId,
+        dataDir,
+        kafka,
+        db,
+        zooKeeper,
+        httpPort,
+        recorder,
+        poller,
+        leaseMargin,
+        shutdownGrace,
+        alertsWebhookUrl,
+        templatesDir,
+        copy,
+        routeSettings);
+  }
+
   private void checkSecrets() {
     if (LOCAL_PROFILE.equals(profile)) {
       return;
