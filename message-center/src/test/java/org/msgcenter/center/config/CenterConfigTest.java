@@ -36,6 +36,24 @@ class CenterConfigTest {
   }
 
   @Test
+  void the_start_up_log_masks_secrets_and_the_path_of_every_url() {
+    Map<String, String> values = new HashMap<>(CenterConfig.DEFAULTS);
+    values.put(
+        "channel.im-robot.robot.ops.url",
+        "https://oapi.dingtalk.com/robot/send?access_token=t0k3n");
+    values.put("channel.im-robot.robot.ops.secret", "SEC123");
+    values.put("channel.sms.accessKeySecret", "s3cr3t");
+    String described = CenterConfig.from(new Settings("test", values)).describe();
+    assertThat(described)
+        .contains("robot.ops.url=https://oapi.dingtalk.com/***")
+        .contains("robot.ops.secret=***")
+        .contains("accessKeySecret=***")
+        .doesNotContain("t0k3n")
+        .doesNotContain("SEC123")
+        .doesNotContain("s3cr3t");
+  }
+
+  @Test
   void environment_variables_override_the_file(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("c.properties");
     Files.writeString(file, "db.password=from-file\nhttp.port=9000\n");
