@@ -17,8 +17,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * An SMS gateway as the center's SMS channel expects one (docs/channels.md): it checks the access
- * key and the request signature, refuses numbers that are not phone numbers, sends a request with a
- * known {@code Idempotency-Key} once, and answers like a carrier gateway under load when told to.
+ * key and the request signature, refuses numbers that are not mobile numbers (for +86, the mobile
+ * ranges only, as a carrier does), sends a request with a known {@code Idempotency-Key} once, and
+ * answers like a carrier gateway under load when told to.
  */
 public final class SmsGateway extends HttpPeer {
   public static final String PATH = "/sms/send";
@@ -26,6 +27,9 @@ public final class SmsGateway extends HttpPeer {
   public static final String SECRET = "sms-test-secret";
 
   private static final Pattern PHONE = Pattern.compile("\\+?[1-9][0-9]{6,14}");
+
+  /** Mainland China mobile numbers: +86, then 1, 3-9, and nine digits. */
+  private static final Pattern CN_MOBILE = Pattern.compile("\\+861[3-9][0-9]{9}");
 
   /** A text the gateway accepted. */
   public record Text(
@@ -62,6 +66,14 @@ public final class SmsGateway extends HttpPeer {
   /** Texts to {@code phone} are answered THROTTLED (HTTP 429, Retry-After: 1). */
   public SmsGateway throttle(String phone) {
     throttled.add(phone);
+    return this;
+  }
+
+  /** Texts to {@code phone} are accepted again. */
+  public SmsGateway allow(String phone) {
+    throttled.remove(phone);
+    failing.remove(phone);
+    stalled.remove(phone);
     return this;
   }
 
@@ -118,7 +130,8 @@ public final class SmsGateway extends HttpPeer {
     }
     var json = r.json();
     String phone = json.path("phoneNumbers").asText();
-    if (!PHONE.matcher(phone).matches()) {
+    if (!PHONE.matcher(phone).matches()
+        || (phone.startsWith("+86") && !CN_MOBILE.matcher(phone).matches())) {
       return Answer.json(
           400, Map.of("code", "INVALID_NUMBER", "message", "invalid mobile number " + phone));
     }
