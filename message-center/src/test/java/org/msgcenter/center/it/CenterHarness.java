@@ -96,8 +96,13 @@ final class CenterHarness implements AutoCloseable {
   }
 
   MessageCenter start() {
+    return start(getClass().getClassLoader());
+  }
+
+  /** Starts the center with channels looked up in {@code plugins}. */
+  MessageCenter start(ClassLoader plugins) {
     CenterConfig config = CenterConfig.from(new Settings("test", settings));
-    center = MessageCenter.start(config, Clock.systemUTC(), getClass().getClassLoader());
+    center = MessageCenter.start(config, Clock.systemUTC(), plugins);
     if (publisher == null) {
       publisher =
           NotificationPublisher.kafka(
