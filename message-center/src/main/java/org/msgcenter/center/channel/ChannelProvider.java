@@ -21,14 +21,14 @@ public interface ChannelProvider {
    * {@code no address for channel <name>}.
    *
    * @param recipient the notification's recipient
-   * @param target the route's fixed target for this channel (a webhook URL, a robot URL), or null
-   *     when the route sets none
+   * @param target the route's fixed target for this channel (a webhook URL, IM robot names), or
+   *     null when the route sets none
    */
   List<String> addresses(Recipient recipient, String target);
 
   /**
-   * Whether an address carries a secret (a token in a robot URL, a webhook URL) and must be masked
-   * in every view and log.
+   * Whether an address carries a secret (a token in a webhook URL) and must be masked in every view
+   * and log.
    */
   default boolean addressIsSecret() {
     return false;
