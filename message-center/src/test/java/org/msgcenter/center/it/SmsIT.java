@@ -109,7 +109,8 @@ class SmsIT {
     await().atMost(WAIT).until(() -> harness.settled(n.messageId()));
     Map<String, Object> d = harness.deliveries(n.messageId()).get(0);
     assertThat(d).containsEntry("status", "RETRYING");
-    assertThat((String) d.get("last_error")).contains("no answer from SMS gateway");
+    // The channel's deadline and the dispatcher's are the same timeout: either may say so first.
+    assertThat((String) d.get("last_error")).startsWith("no answer");
   }
 
   @Test
