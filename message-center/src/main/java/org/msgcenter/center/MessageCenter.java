@@ -17,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.msgcenter.api.Uuid7;
@@ -83,7 +85,10 @@ public final class MessageCenter implements AutoCloseable {
   private final HealthServer health;
   private boolean closed;
 
-  private MessageCenter(CenterConfig config, Clock clock, ClassLoader plugins) throws IOException {
+  private MessageCenter(CenterConfig fileConfig, Clock clock, ClassLoader plugins)
+      throws IOException {
+    Map<String, ChannelProvider> providers = ChannelRegistry.load(plugins);
+    CenterConfig config = ChannelRegistry.withDefaults(fileConfig, providers);
     this.config = config;
     this.instanceId = InstanceId.resolve(config.instanceId(), config.dataDir());
     log.info("Message center {} starting: {}", instanceId, config.describe());
@@ -99,11 +104,22 @@ public final class MessageCenter implements AutoCloseable {
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
     producerSettings.put(ProducerConfig.CLIENT_ID_CONFIG, "msgcenter-" + instanceId);
 
-    Map<String, ChannelProvider> providers = ChannelRegistry.load(plugins);
     Map<String, Channel> channels = new TreeMap<>();
     Map<String, ChannelPolicy> policies = new TreeMap<>();
+    Set<String> disabled = new TreeSet<>();
     for (ChannelProvider p : providers.values()) {
       Map<String, String> settings = config.channelSettings().getOrDefault(p.name(), Map.of());
+      if (!ChannelRegistry.enabled(p.name(), settings)) {
+        disabled.add(p.name());
+        Map<String, String> own = fileConfig.channelSettings().getOrDefault(p.name(), Map.of());
+        if (!own.isEmpty() && !own.containsKey("enabled")) {
+          log.warn(
+              "channel.{}.* is configured but the channel is off by default: set channel.{}.enabled=true, or its deliveries are SKIPPED",
+              p.name(),
+              p.name());
+        }
+        continue;
+      }
       policies.put(p.name(), ChannelPolicy.from(p.name(), settings));
       channels.put(
           p.name(),
@@ -118,9 +134,18 @@ public final class MessageCenter implements AutoCloseable {
                 + providers.keySet());
       }
     }
-    log.info("Channels: {}", policies.values());
+    log.info("Channels: {}; disabled: {}", policies.values(), disabled);
 
     RoutingRules rules = RoutingRules.parse(config.routeSettings(), providers.keySet());
+    for (Route r : rules.all()) {
+      r.targets()
+          .forEach(
+              (channel, target) -> {
+                if (channels.containsKey(channel)) {
+                  channels.get(channel).checkTarget(target);
+                }
+              });
+    }
     Renderer renderer = Renderer.load(config.templatesDir());
     for (Route r : rules.all()) {
       if (r.template() != null && !renderer.has(r.template())) {
@@ -164,7 +189,7 @@ public final class MessageCenter implements AutoCloseable {
             metrics,
             new AlertNotifier(config.alertsWebhookUrl(), instanceId, clock));
     this.deadLetters = new DeadLetters(config.kafka().dlqTopic(), producerSettings);
-    Router router = new Router(rules, providers);
+    Router router = new Router(rules, providers, disabled);
     IngestStore store =
         new IngestStore(
             db, dispatcher, renderer, policies, config.leaseMargin(), instanceId, new Uuid7(clock));

@@ -27,6 +27,15 @@ public interface Channel extends AutoCloseable {
    */
   CompletionStage<ChannelOutcome> send(OutboundDelivery delivery);
 
+  /**
+   * Checks a route's fixed target for this channel ({@code route.<pattern>.target.<channel>}) when
+   * the center starts, so that a target the channel can never use stops the start instead of
+   * failing every delivery.
+   *
+   * @throws org.msgcenter.center.config.ConfigException naming what is wrong
+   */
+  default void checkTarget(String target) {}
+
   /** Releases connections and threads. */
   @Override
   default void close() {}

@@ -1,6 +1,7 @@
 package org.msgcenter.center.channel;
 
 import java.util.List;
+import java.util.Map;
 import org.msgcenter.api.Recipient;
 
 /**
@@ -20,17 +21,29 @@ public interface ChannelProvider {
    * {@code no address for channel <name>}.
    *
    * @param recipient the notification's recipient
-   * @param target the route's fixed target for this channel (a webhook URL, a robot URL), or null
-   *     when the route sets none
+   * @param target the route's fixed target for this channel (a webhook URL, IM robot names), or
+   *     null when the route sets none
    */
   List<String> addresses(Recipient recipient, String target);
 
   /**
-   * Whether an address carries a secret (a token in a robot URL, a webhook URL) and must be masked
-   * in every view and log.
+   * Whether an address carries a secret (a token in a webhook URL) and must be masked in every view
+   * and log.
    */
   default boolean addressIsSecret() {
     return false;
+  }
+
+  /**
+   * Settings this channel has when the configuration does not set them, prefix removed: its own and
+   * the keys every channel has ({@code enabled}, {@code capacity}, {@code timeout}, {@code
+   * threads}, {@code retry.*}, {@code rateLimit.perSecond}, {@code circuit.*}). The configuration
+   * wins key by key. A channel that cannot work without settings of its own (a server to talk to)
+   * returns {@code enabled=false}, so a center that does not configure it still starts; its
+   * deliveries are then recorded SKIPPED.
+   */
+  default Map<String, String> defaults() {
+    return Map.of();
   }
 
   /** Makes the channel from its configuration; fails fast naming a bad setting. */

@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param address where to send: the value {@link ChannelProvider#addresses} chose for this delivery
  *     (email address, phone, device token, URL, or user id for in-app)
  * @param title rendered title, or null
- * @param content rendered content
+ * @param content rendered content (plain text, or the channel's own markup such as markdown)
+ * @param html rendered HTML body, or null when the template has none for this channel
  * @param data the producer's free-form data, unchanged (empty when none)
  * @param createdAt when the center recorded the message
  * @param attempt 1 for the first attempt
@@ -34,9 +35,42 @@ public record OutboundDelivery(
     String address,
     String title,
     String content,
+    String html,
     Map<String, Object> data,
     Instant createdAt,
     int attempt) {
+
+  /** A delivery without an HTML body. */
+  public OutboundDelivery(
+      String deliveryId,
+      String messageId,
+      String traceId,
+      String bizType,
+      String bizId,
+      String userId,
+      String channel,
+      String address,
+      String title,
+      String content,
+      Map<String, Object> data,
+      Instant createdAt,
+      int attempt) {
+    this(
+        deliveryId,
+        messageId,
+        traceId,
+        bizType,
+        bizId,
+        userId,
+        channel,
+        address,
+        title,
+        content,
+        null,
+        data,
+        createdAt,
+        attempt);
+  }
 
   public OutboundDelivery {
     Objects.requireNonNull(deliveryId, "deliveryId");

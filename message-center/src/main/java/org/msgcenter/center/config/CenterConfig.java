@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.msgcenter.center.channel.Addresses;
 
 /**
  * The message center's configuration: one immutable object, loaded once at start from {@code
@@ -269,6 +270,29 @@ public record CenterConfig(
     }
   }
 
+  /** This configuration with other channel settings (a channel's defaults merged in). */
+  public CenterConfig withChannelSettings(Map<String, Map<String, String>> channels) {
+    Map<String, Map<String, String>> copy = new TreeMap<>();
+    channels.forEach((name, settings) -> copy.put(name, Map.copyOf(settings)));
+    return new CenterConfig(
+        profile,
+        instanceId,
+        dataDir,
+        kafka,
+        db,
+        zooKeeper,
+        httpPort,
+        recorder,
+        poller,
+        leaseMargin,
+        shutdownGrace,
+        alertsWebhookUrl,
+        templatesDir,
+        copy,
+        routeSettings,
+        dubbo);
+  }
+
   private void checkSecrets() {
     if (LOCAL_PROFILE.equals(profile)) {
       return;
@@ -309,6 +333,20 @@ public record CenterConfig(
         || k.endsWith("key");
   }
 
+  /**
+   * A channel setting as the start-up log shows it: secrets as {@code ***}, URLs (robot and gateway
+   * URLs carry tokens in their path or query) as {@code scheme://host[:port]/***}.
+   */
+  static String shown(String key, String value) {
+    if (isSecretKey(key)) {
+      return "***";
+    }
+    if (key.toLowerCase(java.util.Locale.ROOT).endsWith("url")) {
+      return Addresses.maskUrl(value);
+    }
+    return value;
+  }
+
   /** The effective configuration for the start-up log, secrets masked. */
   public String describe() {
     String channels =
@@ -317,11 +355,7 @@ public record CenterConfig(
                 e ->
                     e.getKey()
                         + e.getValue().entrySet().stream()
-                            .map(
-                                kv ->
-                                    kv.getKey()
-                                        + "="
-                                        + (isSecretKey(kv.getKey()) ? "***" : kv.getValue()))
+                            .map(kv -> kv.getKey() + "=" + shown(kv.getKey(), kv.getValue()))
                             .collect(Collectors.joining(", ", "{", "}")))
             .collect(Collectors.joining(", "));
     return "profile="

@@ -6,12 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.zookeeper.data.Stat;
+import org.msgcenter.center.channel.ChannelProvider;
 import org.msgcenter.center.channel.ChannelRegistry;
 import org.msgcenter.center.config.CenterConfig;
 import org.msgcenter.center.config.ConfigException;
@@ -70,11 +72,13 @@ public final class ConfigTool {
       throw new ConfigException(command + " needs the file to " + command);
     }
     String document = read(Path.of(positional.get(1)));
+    Map<String, ChannelProvider> providers =
+        ChannelRegistry.load(ConfigTool.class.getClassLoader());
     DynamicConfig.Applied applied =
         DynamicConfig.validate(
             document,
-            base,
-            ChannelRegistry.load(ConfigTool.class.getClassLoader()).keySet(),
+            ChannelRegistry.withDefaults(base, providers),
+            providers.keySet(),
             Renderer.load(base.templatesDir()));
     System.out.println(
         "valid: "

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import org.msgcenter.center.channel.ChannelRegistry;
 import org.msgcenter.center.config.CenterConfig;
 import org.msgcenter.center.config.ConfigException;
 import org.msgcenter.center.delivery.ChannelPolicy;
@@ -20,6 +21,9 @@ import org.msgcenter.center.routing.RoutingRules;
  * retry.initialBackoff}, {@code retry.maxBackoff}, {@code rateLimit.perSecond}). When the document
  * has {@code route.*} keys they replace the file's routing table as a whole; channel keys override
  * the file's, key by key. A document is validated completely before anything of it is applied.
+ *
+ * <p>{@code base} is the configuration with the channels' defaults merged in ({@link
+ * ChannelRegistry#withDefaults}); policies are made for the enabled channels only.
  */
 public final class DynamicConfig {
   public static final String PATH = "/msgcenter/config/center";
@@ -88,6 +92,9 @@ public final class DynamicConfig {
     for (String channel : channels) {
       Map<String, String> merged =
           new TreeMap<>(base.channelSettings().getOrDefault(channel, Map.of()));
+      if (!ChannelRegistry.enabled(channel, merged)) {
+        continue;
+      }
       merged.putAll(channelOverrides.getOrDefault(channel, Map.of()));
       policies.put(channel, ChannelPolicy.from(channel, merged));
     }

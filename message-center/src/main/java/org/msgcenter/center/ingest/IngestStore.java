@@ -303,6 +303,7 @@ public final class IngestStore {
             d.address,
             rendered == null ? null : rendered.title(),
             rendered == null ? "" : rendered.content(),
+            rendered == null ? null : rendered.html(),
             n.data(),
             Times.instant(d.createdAt),
             1);

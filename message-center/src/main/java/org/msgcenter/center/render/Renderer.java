@@ -27,16 +27,25 @@ import org.msgcenter.center.config.ConfigException;
  * </pre>
  *
  * A key prefixed with a channel name ({@code sms.content}) replaces the plain key for that channel.
- * Parameters are the notification's {@code params}, plus its {@code title} and {@code content} when
- * it carries them (so a route's template can wrap ready text). A parameter the template uses but
- * the notification lacks is an error, never an empty string: the delivery fails permanently with a
- * reason naming it. Values are inserted as they are (no HTML escaping). Immutable after loading;
- * thread-safe.
+ * An {@code html} key ({@code email.html}) adds an HTML body for channels that can show one (email
+ * sends it with the content as the plain-text alternative); in it, parameter values are
+ * HTML-escaped. Parameters are the notification's {@code params}, plus its {@code title} and {@code
+ * content} when it carries them (so a route's template can wrap ready text). A parameter the
+ * template uses but the notification lacks is an error, never an empty string: the delivery fails
+ * permanently with a reason naming it. Values are inserted as they are (no HTML escaping, except in
+ * {@code html} keys). Immutable after loading; thread-safe.
  */
 public final class Renderer {
 
-  /** A rendered title (may be null) and content. */
-  public record Rendered(String title, String content) {}
+  /**
+   * A rendered title (may be null), content, and HTML body (null unless the template has an {@code
+   * html} key for the channel).
+   */
+  public record Rendered(String title, String content, String html) {
+    public Rendered(String title, String content) {
+      this(title, content, null);
+    }
+  }
 
   /** Why a delivery cannot be rendered; permanent: the same input fails the same way. */
   public static final class RenderException extends Exception {
@@ -49,6 +58,10 @@ public final class Renderer {
 
   private static final Mustache.Compiler COMPILER =
       Mustache.compiler().escapeHTML(false).strictSections(true);
+
+  /** For HTML bodies: parameter values are escaped, so a value cannot inject markup. */
+  private static final Mustache.Compiler HTML_COMPILER =
+      Mustache.compiler().escapeHTML(true).strictSections(true);
 
   private final Map<String, Map<String, Template>> templates;
 
@@ -72,7 +85,8 @@ public final class Renderer {
         Map<String, Template> compiled = new HashMap<>();
         for (String key : p.stringPropertyNames()) {
           try {
-            compiled.put(key, COMPILER.compile(p.getProperty(key)));
+            boolean html = key.equals("html") || key.endsWith(".html");
+            compiled.put(key, (html ? HTML_COMPILER : COMPILER).compile(p.getProperty(key)));
           } catch (MustacheException e) {
             throw new ConfigException(
                 "template " + file + " key " + key + " does not compile: " + e.getMessage());
@@ -120,12 +134,14 @@ public final class Renderer {
     }
     Template titleTemplate = t.getOrDefault(channel + ".title", t.get("title"));
     Template contentTemplate = t.getOrDefault(channel + ".content", t.get("content"));
+    Template htmlTemplate = t.getOrDefault(channel + ".html", t.get("html"));
     if (contentTemplate == null) {
       throw new RenderException("template " + template + " has no content for channel " + channel);
     }
     try {
       String renderedTitle = titleTemplate == null ? null : titleTemplate.execute(context);
-      return new Rendered(renderedTitle, contentTemplate.execute(context));
+      String renderedHtml = htmlTemplate == null ? null : htmlTemplate.execute(context);
+      return new Rendered(renderedTitle, contentTemplate.execute(context), renderedHtml);
     } catch (MustacheException e) {
       throw new RenderException(
           "template " + template + " for channel " + channel + ": " + e.getMessage());

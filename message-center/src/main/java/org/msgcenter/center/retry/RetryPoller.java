@@ -370,6 +370,7 @@ public final class RetryPoller implements AutoCloseable {
               d.address,
               rendered == null ? null : rendered.title(),
               rendered == null ? "" : rendered.content(),
+              rendered == null ? null : rendered.html(),
               data,
               m == null ? null : Times.instant(m.createdAt),
               d.attempts);

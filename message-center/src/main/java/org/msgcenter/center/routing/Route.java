@@ -16,7 +16,7 @@ import org.msgcenter.api.Priority;
  *     none
  * @param priority replaces the notification's priority when the notification left it NORMAL; null
  *     to keep it
- * @param targets per-channel fixed targets (a webhook or robot URL), by channel name
+ * @param targets per-channel fixed targets (a webhook URL, the names of IM robots), by channel name
  * @param dedupWindow how long a dedupKey suppresses repeats
  * @param quietHours when NORMAL and LOW deliveries wait, or null for never
  */

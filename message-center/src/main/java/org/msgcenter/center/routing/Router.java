@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.msgcenter.api.Notification;
 import org.msgcenter.api.Priority;
@@ -54,10 +55,21 @@ public final class Router {
 
   private volatile RoutingRules rules;
   private final Map<String, ChannelProvider> providers;
+  private final Set<String> disabled;
 
   public Router(RoutingRules rules, Map<String, ChannelProvider> providers) {
+    this(rules, providers, Set.of());
+  }
+
+  /**
+   * @param disabled channels the center has but does not run ({@code
+   *     channel.<name>.enabled=false}): routes and notifications may name them, and their
+   *     deliveries are planned skipped
+   */
+  public Router(RoutingRules rules, Map<String, ChannelProvider> providers, Set<String> disabled) {
     this.rules = rules;
     this.providers = Map.copyOf(providers);
+    this.disabled = Set.copyOf(disabled);
   }
 
   /** Replaces the rules (dynamic configuration); routings in progress keep the old ones. */
@@ -93,6 +105,14 @@ public final class Router {
     }
     List<PlannedDelivery> deliveries = new ArrayList<>();
     for (String channel : channels) {
+      if (disabled.contains(channel)) {
+        deliveries.add(
+            new PlannedDelivery(
+                channel,
+                "",
+                "channel " + channel + " is disabled (channel." + channel + ".enabled=false)"));
+        continue;
+      }
       String target = route.flatMap(r -> r.target(channel)).orElse(null);
       List<String> addresses = providers.get(channel).addresses(n.recipient(), target);
       if (addresses.isEmpty()) {

@@ -36,4 +36,28 @@ public final class TestDeliveries {
         CREATED_AT,
         1);
   }
+
+  /** The same delivery with another delivery id (a different delivery to the same address). */
+  public static OutboundDelivery withId(OutboundDelivery d, String deliveryId) {
+    return new OutboundDelivery(
+        deliveryId,
+        d.messageId(),
+        d.traceId(),
+        d.bizType(),
+        d.bizId(),
+        d.userId(),
+        d.channel(),
+        d.address(),
+        d.title(),
+        d.content(),
+        d.html(),
+        d.data(),
+        d.createdAt(),
+        d.attempt());
+  }
+
+  /** {@link #aDelivery} with a fresh delivery id. */
+  public static OutboundDelivery aFreshDelivery(String channel, String address) {
+    return withId(aDelivery(channel, address), java.util.UUID.randomUUID().toString());
+  }
 }

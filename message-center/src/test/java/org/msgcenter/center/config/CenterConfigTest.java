@@ -36,6 +36,51 @@ class CenterConfigTest {
   }
 
   @Test
+  void the_start_up_log_masks_secrets_and_the_path_of_every_url() {
+    Map<String, String> values = new HashMap<>(CenterConfig.DEFAULTS);
+    values.put(
+        "channel.im-robot.robot.ops.url",
+        "https://oapi.dingtalk.com/robot/send?access_token=t0k3n");
+    values.put("channel.im-robot.robot.ops.secret", "SEC123");
+    values.put("channel.sms.accessKeySecret", "s3cr3t");
+    String described = CenterConfig.from(new Settings("test", values)).describe();
+    assertThat(described)
+        .contains("robot.ops.url=https://oapi.dingtalk.com/***")
+        .contains("robot.ops.secret=***")
+        .contains("accessKeySecret=***")
+        .doesNotContain("t0k3n")
+        .doesNotContain("SEC123")
+        .doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void in_the_sample_configuration_the_channels_that_need_servers_are_off() {
+    CenterConfig c =
+        org.msgcenter.center.channel.ChannelRegistry.withDefaults(
+            CenterConfig.from(
+                Settings.load(
+                    Path.of("..", "conf", "message-center.properties"),
+                    CenterConfig.DEFAULTS,
+                    Map.of(),
+                    new Properties())),
+            org.msgcenter.center.channel.ChannelRegistry.load(getClass().getClassLoader()));
+    for (String off : java.util.List.of("email", "sms", "app-push", "im-robot")) {
+      assertThat(
+              org.msgcenter.center.channel.ChannelRegistry.enabled(
+                  off, c.channelSettings().get(off)))
+          .as(off)
+          .isFalse();
+    }
+    for (String on : java.util.List.of("in-app", "webhook")) {
+      assertThat(
+              org.msgcenter.center.channel.ChannelRegistry.enabled(on, c.channelSettings().get(on)))
+          .as(on)
+          .isTrue();
+    }
+    assertThat(c.channelSettings().get("email")).containsEntry("retry.maxBackoff", "1h");
+  }
+
+  @Test
   void environment_variables_override_the_file(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("c.properties");
     Files.writeString(file, "db.password=from-file\nhttp.port=9000\n");

@@ -90,9 +90,21 @@ final class CenterHarness implements AutoCloseable {
     return this;
   }
 
+  /** Sets a channel's settings ({@code channel.<name>.} + each key) and turns it on. */
+  CenterHarness channel(String name, Map<String, String> channelSettings) {
+    channelSettings.forEach((k, v) -> settings.put("channel." + name + "." + k, v));
+    settings.put("channel." + name + ".enabled", "true");
+    return this;
+  }
+
   MessageCenter start() {
+    return start(getClass().getClassLoader());
+  }
+
+  /** Starts the center with channels looked up in {@code plugins}. */
+  MessageCenter start(ClassLoader plugins) {
     CenterConfig config = CenterConfig.from(new Settings("test", settings));
-    center = MessageCenter.start(config, Clock.systemUTC(), getClass().getClassLoader());
+    center = MessageCenter.start(config, Clock.systemUTC(), plugins);
     if (publisher == null) {
       publisher =
           NotificationPublisher.kafka(
@@ -158,6 +170,43 @@ final class CenterHarness implements AutoCloseable {
         "SELECT channel, status, attempts, last_error, address, HEX(delivery_id) AS id, next_attempt_at"
             + " FROM delivery WHERE message_id = UNHEX(REPLACE(?, '-', '')) ORDER BY channel",
         messageId);
+  }
+
+  /** The deliveries of a message by channel (one address per channel). */
+  Map<String, Map<String, Object>> byChannel(String messageId) {
+    Map<String, Map<String, Object>> out = new java.util.TreeMap<>();
+    deliveries(messageId).forEach(d -> out.put((String) d.get("channel"), d));
+    return out;
+  }
+
+  /** Whether no delivery of the message is waiting for an answer or for capacity. */
+  boolean settled(String messageId) {
+    List<Map<String, Object>> ds = deliveries(messageId);
+    return !ds.isEmpty()
+        && ds.stream()
+            .noneMatch(d -> "SENDING".equals(d.get("status")) || "PENDING".equals(d.get("status")));
+  }
+
+  /** The attempts of a delivery (its hex id), oldest first. */
+  List<Map<String, Object>> attempts(String deliveryHex) {
+    return rows(
+        "SELECT attempt, outcome, provider_receipt, error FROM delivery_attempt"
+            + " WHERE delivery_id = UNHEX(?) ORDER BY attempt",
+        deliveryHex);
+  }
+
+  /** A hex id from the database in the canonical UUID form. */
+  static String uuid(String hex) {
+    String h = hex.toLowerCase(java.util.Locale.ROOT);
+    return h.substring(0, 8)
+        + "-"
+        + h.substring(8, 12)
+        + "-"
+        + h.substring(12, 16)
+        + "-"
+        + h.substring(16, 20)
+        + "-"
+        + h.substring(20);
   }
 
   String messageStatus(String messageId) {

@@ -34,6 +34,20 @@ class RendererTest {
   }
 
   @Test
+  void an_html_key_renders_an_html_body_for_its_channel_with_values_escaped(@TempDir Path dir)
+      throws Exception {
+    Files.writeString(
+        dir.resolve("welcome.properties"),
+        "title=Hi\ncontent=Hello {{name}}\nemail.html=<p>Hello <b>{{name}}</b></p>\n");
+    Renderer r = Renderer.load(dir);
+    Map<String, Object> params = Map.of("name", "Bob <script>");
+    Renderer.Rendered email = r.render("welcome", "email", params, null, null);
+    assertThat(email.content()).isEqualTo("Hello Bob <script>");
+    assertThat(email.html()).isEqualTo("<p>Hello <b>Bob &lt;script&gt;</b></p>");
+    assertThat(r.render("welcome", "sms", params, null, null).html()).isNull();
+  }
+
+  @Test
   void a_missing_parameter_is_an_error_naming_it_not_an_empty_string(@TempDir Path dir)
       throws Exception {
     Renderer r = renderer(dir);

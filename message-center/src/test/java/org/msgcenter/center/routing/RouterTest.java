@@ -92,6 +92,20 @@ class RouterTest {
   }
 
   @Test
+  void a_disabled_channel_is_planned_skipped_and_the_others_are_addressed() throws Exception {
+    Router router =
+        new Router(
+            RoutingRules.parse(Map.of("default.channels", "in-app,email"), PROVIDERS.keySet()),
+            PROVIDERS,
+            Set.of("email"));
+    var deliveries = router.route(n("a.b").build()).deliveries();
+    assertThat(deliveries.get(0).skipped()).isFalse();
+    assertThat(deliveries.get(1).channel()).isEqualTo("email");
+    assertThat(deliveries.get(1).skipReason())
+        .isEqualTo("channel email is disabled (channel.email.enabled=false)");
+  }
+
+  @Test
   void a_route_target_addresses_its_channel() throws Exception {
     Router router =
         router(
