@@ -59,6 +59,9 @@ final class Report {
     settings.put("roofCount", options.roofCount());
     settings.put("acceptCount", options.acceptCount());
     settings.put("sqlBatch", options.batchSize());
+    settings.put("claimBatch", options.claimBatch());
+    settings.put("latencyRates", options.rates());
+    settings.put("latencySeconds", options.latencySeconds());
     settings.put("bufferPool", options.bufferPool());
     settings.put("centerJavaOptions", options.centerJavaOptions());
     settings.put("centerSettingsGiven", options.centerSettings());
