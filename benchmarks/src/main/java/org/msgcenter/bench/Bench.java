@@ -101,6 +101,11 @@ public final class Bench {
               "drain: " + Progress.grouped(options.count()) + " notifications, in-app + webhook");
           new DrainScenario(infra, processes, results, options, options.runDir()).run(sqlRoof);
         }
+        if (options.runs("latency")) {
+          System.out.println(
+              "latency: publish to recorded SENT, open-loop at " + options.rates() + " per second");
+          new LatencyScenario(infra, processes, results, options).run();
+        }
         if (options.runs("poller")) {
           System.out.println(
               "poller: claims of "

@@ -9,6 +9,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * One or more message-center processes of a run, side by side on this host, each with its own
@@ -66,6 +73,56 @@ final class CenterFleet implements AutoCloseable {
     s.put("channel.webhook.timeout", "5s");
     s.put("route.default.channels", "in-app");
     return s;
+  }
+
+  /**
+   * Sets the committed offsets of consumer group {@code group} on {@code topic} to the topic's
+   * current end, so that centers of that group read only what is published from now on, not what
+   * earlier scenarios of the run left on the topic.
+   *
+   * @return the offsets set, by partition
+   */
+  static Map<TopicPartition, Long> startGroupAtEnd(Admin admin, String group, String topic)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+    for (int p = 0; p < Infrastructure.PARTITIONS; p++) {
+      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> ends = new LinkedHashMap<>();
+    Map<TopicPartition, OffsetAndMetadata> commit = new LinkedHashMap<>();
+    admin
+        .listOffsets(latest)
+        .all()
+        .get(30, TimeUnit.SECONDS)
+        .forEach(
+            (tp, info) -> {
+              ends.put(tp, info.offset());
+              commit.put(tp, new OffsetAndMetadata(info.offset()));
+            });
+    admin.alterConsumerGroupOffsets(group, commit).all().get(30, TimeUnit.SECONDS);
+    return ends;
+  }
+
+  /** Records of {@code topic} that {@code group} committed beyond {@code base}: stored. */
+  static long committedSince(
+      Admin admin, String group, String topic, Map<TopicPartition, Long> base)
+      throws InterruptedException {
+    try {
+      long sum = 0;
+      for (var e :
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(5, TimeUnit.SECONDS)
+              .entrySet()) {
+        if (e.getKey().topic().equals(topic) && e.getValue() != null) {
+          sum += e.getValue().offset() - base.getOrDefault(e.getKey(), 0L);
+        }
+      }
+      return sum;
+    } catch (ExecutionException | TimeoutException e) {
+      return -1;
+    }
   }
 
   /**

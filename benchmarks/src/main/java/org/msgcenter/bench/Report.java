@@ -72,7 +72,7 @@ final class Report {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("scenario", f.scenario());
       m.put("name", f.name());
-      m.put("value", Math.round(f.value() * 1000) / 1000.0);
+      m.put("value", Double.isFinite(f.value()) ? Math.round(f.value() * 1000) / 1000.0 : null);
       m.put("unit", f.unit());
       m.put("notes", f.notes());
       m.put("cpu", f.cpu());
@@ -176,8 +176,14 @@ final class Report {
   }
 
   private static String value(Results.Figure f) {
+    if (!Double.isFinite(f.value())) {
+      return "not reached";
+    }
     if (f.unit().equals("×")) {
       return Progress.twoDecimals(f.value()) + "×";
+    }
+    if (f.unit().equals("ms")) {
+      return String.format(Locale.ROOT, "%.1f ms", f.value());
     }
     return Progress.grouped(f.value()) + " " + f.unit();
   }
