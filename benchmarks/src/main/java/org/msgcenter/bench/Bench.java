@@ -113,6 +113,13 @@ public final class Bench {
                   + " due deliveries, bare loop and message center, 1 and 2 of each");
           new PollerScenario(infra, processes, results, options).run();
         }
+        if (options.runs("scale")) {
+          System.out.println(
+              "scale: drains of "
+                  + Progress.grouped(options.count())
+                  + " notifications with 1, 2 and 3 message centers");
+          new ScaleScenario(infra, processes, results, options).run();
+        }
       } catch (Exception e) {
         failed = true;
         results.detail("run", "error", e.toString());

@@ -220,7 +220,8 @@ final class Report {
 
   private static String historyHeader() {
     return "| run (UTC) | command | Kafka produce | Kafka consume | SQL roof | accept | drain |"
-        + " ratio to roof | other load |\n|---|---|--:|--:|--:|--:|--:|--:|--:|\n";
+        + " ratio to roof | latency p99 | poller | scale | other load |\n"
+        + "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
   }
 
   private String historyRow(Path json) {
@@ -230,6 +231,20 @@ final class Report {
     Results.Figure accept = results.figure("accept", "one publisher");
     Results.Figure drain = results.figure("drain", "notifications to SENT");
     Results.Figure ratio = results.figure("drain", "ratio to roof");
+    Results.Figure latency = null;
+    for (Results.Figure f : results.figures()) {
+      if (latency == null && f.scenario().equals("latency") && f.name().startsWith("p99 ")) {
+        latency = f;
+      }
+    }
+    Results.Figure poller = results.figure("poller", "message center, 1 instance");
+    Results.Figure scale =
+        results.figure(
+            "scale",
+            ScaleScenario.MAX_INSTANCES
+                + " ÷ 1 instances, webhook sink "
+                + ScaleScenario.SLOW_SINK_MILLIS
+                + " ms");
     double worstOthers = 0;
     for (Results.Figure f : results.figures()) {
       if (f.cpu() != null && f.cpu().get("otherProcessesPercent") instanceof Number n) {
@@ -255,6 +270,12 @@ final class Report {
         + (drain != null && drain.notes().startsWith("INCOMPLETE") ? " (incomplete)" : "")
         + " | "
         + (ratio == null ? "" : Progress.twoDecimals(ratio.value()) + "×")
+        + " | "
+        + (latency == null ? "" : value(latency) + latency.name().substring(3))
+        + " | "
+        + (poller == null ? "" : Progress.grouped(poller.value()) + "/s")
+        + " | "
+        + (scale == null ? "" : Progress.twoDecimals(scale.value()) + "× (3 ÷ 1, 50 ms sink)")
         + " | up to "
         + Math.round(worstOthers)
         + "% |\n";
