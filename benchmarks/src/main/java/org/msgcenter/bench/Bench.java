@@ -101,6 +101,25 @@ public final class Bench {
               "drain: " + Progress.grouped(options.count()) + " notifications, in-app + webhook");
           new DrainScenario(infra, processes, results, options, options.runDir()).run(sqlRoof);
         }
+        if (options.runs("latency")) {
+          System.out.println(
+              "latency: publish to recorded SENT, open-loop at " + options.rates() + " per second");
+          new LatencyScenario(infra, processes, results, options).run();
+        }
+        if (options.runs("poller")) {
+          System.out.println(
+              "poller: claims of "
+                  + Progress.grouped(options.count())
+                  + " due deliveries, bare loop and message center, 1 and 2 of each");
+          new PollerScenario(infra, processes, results, options).run();
+        }
+        if (options.runs("scale")) {
+          System.out.println(
+              "scale: drains of "
+                  + Progress.grouped(options.count())
+                  + " notifications with 1, 2 and 3 message centers");
+          new ScaleScenario(infra, processes, results, options).run();
+        }
       } catch (Exception e) {
         failed = true;
         results.detail("run", "error", e.toString());

@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * The command line of {@link Bench}: {@code [scenario...] [--option value...]}. Scenarios are
- * {@code roof}, {@code accept}, {@code drain} and {@code all} (the default: all three, in that
- * order). Immutable once parsed; {@link #parse} names the bad argument.
+ * {@code roof}, {@code accept}, {@code drain}, {@code latency}, {@code poller}, {@code scale} and
+ * {@code all} (every one, in that order); with none named, {@code roof}, {@code accept} and {@code
+ * drain} run. Immutable once parsed; {@link #parse} names the bad argument.
  */
 record BenchOptions(
     List<String> scenarios,
@@ -18,6 +19,9 @@ record BenchOptions(
     int roofCount,
     int acceptCount,
     int batchSize,
+    int claimBatch,
+    List<Integer> rates,
+    int latencySeconds,
     String bufferPool,
     String centerClasspath,
     String centerJavaOptions,
@@ -30,7 +34,14 @@ record BenchOptions(
     String command,
     String source) {
 
-  static final List<String> SCENARIOS = List.of("roof", "accept", "drain");
+  static final List<String> SCENARIOS =
+      List.of("roof", "accept", "drain", "latency", "poller", "scale");
+
+  /** What runs when no scenario is named. */
+  static final List<String> DEFAULT_SCENARIOS = List.of("roof", "accept", "drain");
+
+  static final List<Integer> DEFAULT_RATES = List.of(1_000, 5_000);
+  static final int DEFAULT_LATENCY_SECONDS = 60;
   static final int DEFAULT_COUNT = 200_000;
   static final int DEFAULT_BATCH = 500;
   static final String DEFAULT_BUFFER_POOL = "2G";
@@ -39,19 +50,28 @@ record BenchOptions(
 
   static final String USAGE =
       """
-      usage: bench [roof|accept|drain|all]... [options]
-        --count N              notifications the drain pre-publishes (default 200000)
+      usage: bench [roof|accept|drain|latency|poller|scale|all]... [options]
+                               (none named: roof, accept, drain; all: every scenario)
+        --count N              notifications the drain and each scale drain pre-publish; due
+                               deliveries the poller claims (default 200000)
         --roof-count N         records of each roof loop (default: 200000)
         --accept-count N       notifications the accept scenario publishes (default: 200000)
         --batch N              notifications per batch of the SQL roof, as the center's
                                kafka.maxPollRecords (default 500)
+        --claim-batch N        deliveries per claim transaction of the poller scenario: the bare
+                               loop's and the center's poller.batchSize (default 500)
+        --rates R,R...         notifications/s the latency scenario publishes at (default
+                               1000,5000)
+        --latency-seconds SEC  how long the latency scenario publishes at each rate, after a
+                               warm-up of a fifth of that (default 60)
         --buffer-pool SIZE     InnoDB buffer pool of the MariaDB the run starts (default 2G)
         --center-classpath CP  class path of the message center process (required for drain)
         --center-java-opts S   JVM options of the message center process (default -Xms1g -Xmx1g)
         --center KEY=VALUE     a setting of the center's generated configuration file (repeatable)
         --profile              record the center with JFR during the drain and summarise it
         --drain-timeout SEC    report a drain not finished after SEC seconds as INCOMPLETE, with
-                               the rate of what it finished (default 360)
+                               the rate of what it finished (default 360); also bounds each
+                               drain of the scale scenario and the waits of latency and poller
         --results DIR          where the JSON results go (default benchmarks/results)
         --doc FILE             the Markdown page the results go into (default docs/benchmarks.md;
                                'none' to skip)
@@ -68,6 +88,9 @@ record BenchOptions(
     Integer roofCount = null;
     Integer acceptCount = null;
     int batch = DEFAULT_BATCH;
+    int claimBatch = DEFAULT_BATCH;
+    List<Integer> rates = DEFAULT_RATES;
+    int latencySeconds = DEFAULT_LATENCY_SECONDS;
     String bufferPool = DEFAULT_BUFFER_POOL;
     String classpath = null;
     String centerOpts = DEFAULT_CENTER_JAVA_OPTIONS;
@@ -109,6 +132,15 @@ record BenchOptions(
         case "--roof-count" -> roofCount = positive(a, v);
         case "--accept-count" -> acceptCount = positive(a, v);
         case "--batch" -> batch = positive(a, v);
+        case "--claim-batch" -> claimBatch = positive(a, v);
+        case "--rates" -> {
+          List<Integer> parsed = new ArrayList<>();
+          for (String r : v.split(",")) {
+            parsed.add(positive(a, r.strip()));
+          }
+          rates = List.copyOf(parsed);
+        }
+        case "--latency-seconds" -> latencySeconds = positive(a, v);
         case "--buffer-pool" -> bufferPool = v;
         case "--center-classpath" -> classpath = v;
         case "--center-java-opts" -> centerOpts = v;
@@ -129,15 +161,24 @@ record BenchOptions(
       }
     }
     if (scenarios.isEmpty()) {
-      scenarios.addAll(SCENARIOS);
+      scenarios.addAll(DEFAULT_SCENARIOS);
     }
     List<String> ordered = SCENARIOS.stream().filter(scenarios::contains).toList();
-    if (ordered.contains("drain") && (classpath == null || classpath.isBlank())) {
-      throw new IllegalArgumentException(
-          "the drain runs the message center as its own process: --center-classpath is required");
+    for (String needsCenter : List.of("drain", "latency", "poller", "scale")) {
+      if (ordered.contains(needsCenter) && (classpath == null || classpath.isBlank())) {
+        throw new IllegalArgumentException(
+            "the "
+                + needsCenter
+                + " scenario runs the message center as its own process: --center-classpath is"
+                + " required");
+      }
     }
     if (batch > 5_000) {
       throw new IllegalArgumentException("--batch must be at most 5000, was " + batch);
+    }
+    if (claimBatch > 5_000) {
+      throw new IllegalArgumentException(
+          "--claim-batch must be at most 5000 (the center's poller.batchSize), was " + claimBatch);
     }
     int roof = roofCount != null ? roofCount : DEFAULT_COUNT;
     return new BenchOptions(
@@ -146,6 +187,9 @@ record BenchOptions(
         roof,
         acceptCount != null ? acceptCount : DEFAULT_COUNT,
         batch,
+        claimBatch,
+        rates,
+        latencySeconds,
         bufferPool,
         classpath,
         centerOpts,

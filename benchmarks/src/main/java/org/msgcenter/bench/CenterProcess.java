@@ -53,7 +53,25 @@ final class CenterProcess implements AutoCloseable {
       int httpPort,
       Duration timeout)
       throws IOException, InterruptedException {
-    Path config = runDir.resolve("center.properties");
+    CenterProcess center = launch(runDir, "center", classpath, jvmOptions, settings, httpPort);
+    center.awaitHealthy(timeout);
+    return center;
+  }
+
+  /**
+   * Writes {@code settings} to {@code <runDir>/<name>.properties} and starts the center with it,
+   * its output in {@code <name>.log}, without waiting for it: several instances start side by side,
+   * then {@link #awaitHealthy} each.
+   */
+  static CenterProcess launch(
+      Path runDir,
+      String name,
+      String classpath,
+      List<String> jvmOptions,
+      Map<String, String> settings,
+      int httpPort)
+      throws IOException {
+    Path config = runDir.resolve(name + ".properties");
     try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
       w.write("# The message center's configuration for one benchmark run (scripts/bench.sh).\n");
       w.write("# Keys not set here have the defaults of docs/configuration.md.\n");
@@ -65,7 +83,7 @@ final class CenterProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", classpath, MAIN_CLASS, config.toAbsolutePath().toString()));
-    Path log = runDir.resolve("center.log");
+    Path log = runDir.resolve(name + ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(runDir.toFile())
@@ -75,14 +93,13 @@ final class CenterProcess implements AutoCloseable {
     // the generated file: the center of a run reads that file only.
     builder.environment().keySet().removeIf(k -> k.startsWith("MSGCENTER_"));
     Files.writeString(
-        runDir.resolve("center.command"),
+        runDir.resolve(name + ".command"),
         String.join(" ", command.stream().map(CenterProcess::quote).toList()) + "\n");
-    CenterProcess center = new CenterProcess(builder.start(), httpPort, log);
-    center.awaitHealthy(timeout);
-    return center;
+    return new CenterProcess(builder.start(), httpPort, log);
   }
 
-  private void awaitHealthy(Duration timeout) throws InterruptedException {
+  /** Returns once the health check answers 200; stops the process if it does not in time. */
+  void awaitHealthy(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (!process.isAlive()) {

@@ -278,7 +278,7 @@ final class DrainScenario {
     return out;
   }
 
-  private static Map<String, Long> deliveriesByStatus(Connection db) throws SQLException {
+  static Map<String, Long> deliveriesByStatus(Connection db) throws SQLException {
     Map<String, Long> out = new TreeMap<>();
     try (Statement s = db.createStatement();
         ResultSet r = s.executeQuery("SELECT status, COUNT(*) FROM delivery GROUP BY status")) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The webhook receiver of the drain: the JDK's HTTP server on 127.0.0.1 and a random port, reading
- * each request's body and answering {@code 200} with an empty body at once. It counts requests and
- * those that arrive without the center's signature header.
+ * each request's body and answering {@code 200} with an empty body, at once or after a fixed delay
+ * (a slow receiver, for the scale scenario). It counts requests and those that arrive without the
+ * center's signature header.
  */
 final class HttpSink implements AutoCloseable {
   static final String PATH = "/bench/hook";
@@ -23,14 +25,25 @@ final class HttpSink implements AutoCloseable {
   private final ExecutorService executor;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong unsigned = new AtomicLong();
+  private final Duration delay;
 
-  private HttpSink(HttpServer server, ExecutorService executor) {
+  private HttpSink(HttpServer server, ExecutorService executor, Duration delay) {
     this.server = server;
     this.executor = executor;
+    this.delay = delay;
   }
 
-  /** Starts a sink with {@code threads} handler threads. */
+  /** Starts a sink with {@code threads} handler threads that answers at once. */
   static HttpSink start(int threads) throws IOException {
+    return start(threads, Duration.ZERO);
+  }
+
+  /**
+   * Starts a sink with {@code threads} handler threads that answers each request {@code delay}
+   * after reading it. A handler thread waits out the delay, so {@code threads / delay} bounds the
+   * requests per second it can take: give it more threads than the senders have requests in flight.
+   */
+  static HttpSink start(int threads, Duration delay) throws IOException {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     AtomicInteger n = new AtomicInteger();
@@ -42,7 +55,7 @@ final class HttpSink implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    HttpSink sink = new HttpSink(server, executor);
+    HttpSink sink = new HttpSink(server, executor, delay);
     server.createContext(PATH, sink::handle);
     server.setExecutor(executor);
     server.start();
@@ -57,6 +70,13 @@ final class HttpSink implements AutoCloseable {
         unsigned.incrementAndGet();
       }
       requests.incrementAndGet();
+      if (!delay.isZero()) {
+        try {
+          Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       exchange.sendResponseHeaders(200, -1);
     }
   }

@@ -80,6 +80,14 @@ final class Payloads {
 
   /** Notification number {@code i}, with a new UUIDv7 message id. */
   static Notification notification(long i) {
+    return notification(i, "bench", Map.of());
+  }
+
+  /**
+   * Notification number {@code i} from {@code source}, with {@code extraData} added to its data
+   * object (the latency scenario carries its publish time there).
+   */
+  static Notification notification(long i, String source, Map<String, Object> extraData) {
     String reference = reference(i);
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("amount", "120.00");
@@ -92,11 +100,12 @@ final class Payloads {
     data.put("amount", "120.00");
     data.put("currency", "CNY");
     data.put("account", "****4321");
+    data.putAll(extraData);
     return Notification.builder()
         .bizType(BIZ_TYPE)
         .traceId(traceId(i))
         .bizId(reference)
-        .source("bench")
+        .source(source)
         .recipient(Recipient.ofUser(userId(i)))
         .template(TEMPLATE)
         .params(params)

@@ -59,6 +59,9 @@ final class Report {
     settings.put("roofCount", options.roofCount());
     settings.put("acceptCount", options.acceptCount());
     settings.put("sqlBatch", options.batchSize());
+    settings.put("claimBatch", options.claimBatch());
+    settings.put("latencyRates", options.rates());
+    settings.put("latencySeconds", options.latencySeconds());
     settings.put("bufferPool", options.bufferPool());
     settings.put("centerJavaOptions", options.centerJavaOptions());
     settings.put("centerSettingsGiven", options.centerSettings());
@@ -69,7 +72,7 @@ final class Report {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("scenario", f.scenario());
       m.put("name", f.name());
-      m.put("value", Math.round(f.value() * 1000) / 1000.0);
+      m.put("value", Double.isFinite(f.value()) ? Math.round(f.value() * 1000) / 1000.0 : null);
       m.put("unit", f.unit());
       m.put("notes", f.notes());
       m.put("cpu", f.cpu());
@@ -173,8 +176,14 @@ final class Report {
   }
 
   private static String value(Results.Figure f) {
+    if (!Double.isFinite(f.value())) {
+      return "not reached";
+    }
     if (f.unit().equals("×")) {
       return Progress.twoDecimals(f.value()) + "×";
+    }
+    if (f.unit().equals("ms")) {
+      return String.format(Locale.ROOT, "%.1f ms", f.value());
     }
     return Progress.grouped(f.value()) + " " + f.unit();
   }
@@ -211,7 +220,8 @@ final class Report {
 
   private static String historyHeader() {
     return "| run (UTC) | command | Kafka produce | Kafka consume | SQL roof | accept | drain |"
-        + " ratio to roof | other load |\n|---|---|--:|--:|--:|--:|--:|--:|--:|\n";
+        + " ratio to roof | latency p99 | poller | scale | other load |\n"
+        + "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
   }
 
   private String historyRow(Path json) {
@@ -221,6 +231,20 @@ final class Report {
     Results.Figure accept = results.figure("accept", "one publisher");
     Results.Figure drain = results.figure("drain", "notifications to SENT");
     Results.Figure ratio = results.figure("drain", "ratio to roof");
+    Results.Figure latency = null;
+    for (Results.Figure f : results.figures()) {
+      if (latency == null && f.scenario().equals("latency") && f.name().startsWith("p99 ")) {
+        latency = f;
+      }
+    }
+    Results.Figure poller = results.figure("poller", "message center, 1 instance");
+    Results.Figure scale =
+        results.figure(
+            "scale",
+            ScaleScenario.MAX_INSTANCES
+                + " ÷ 1 instances, webhook sink "
+                + ScaleScenario.SLOW_SINK_MILLIS
+                + " ms");
     double worstOthers = 0;
     for (Results.Figure f : results.figures()) {
       if (f.cpu() != null && f.cpu().get("otherProcessesPercent") instanceof Number n) {
@@ -246,6 +270,12 @@ final class Report {
         + (drain != null && drain.notes().startsWith("INCOMPLETE") ? " (incomplete)" : "")
         + " | "
         + (ratio == null ? "" : Progress.twoDecimals(ratio.value()) + "×")
+        + " | "
+        + (latency == null ? "" : value(latency) + latency.name().substring(3))
+        + " | "
+        + (poller == null ? "" : Progress.grouped(poller.value()) + "/s")
+        + " | "
+        + (scale == null ? "" : Progress.twoDecimals(scale.value()) + "× (3 ÷ 1, 50 ms sink)")
         + " | up to "
         + Math.round(worstOthers)
         + "% |\n";

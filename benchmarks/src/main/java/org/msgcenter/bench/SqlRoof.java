@@ -280,13 +280,13 @@ final class SqlRoof {
     }
   }
 
-  private static final String[] MESSAGE_COLUMNS = {
+  static final String[] MESSAGE_COLUMNS = {
     "message_id", "trace_id", "biz_type", "biz_id", "user_id", "source", "priority", "status",
     "template", "params", "title", "content", "data", "send_at", "expire_at", "dedup_key",
     "ingest_token", "source_topic", "source_partition", "source_offset", "created_at", "updated_at"
   };
 
-  private static final String[] DELIVERY_COLUMNS = {
+  static final String[] DELIVERY_COLUMNS = {
     "delivery_id",
     "message_id",
     "channel",
@@ -315,7 +315,7 @@ final class SqlRoof {
     "instance_id"
   };
 
-  private static String insert(String table, String[] columns, int rows) {
+  static String insert(String table, String[] columns, int rows) {
     String tuple = "(" + "?,".repeat(columns.length - 1) + "?)";
     StringBuilder sql =
         new StringBuilder(rows * tuple.length() + 200)
@@ -330,12 +330,12 @@ final class SqlRoof {
     return sql.toString();
   }
 
-  private static String placeholders(int n) {
+  static String placeholders(int n) {
     return "(" + "?,".repeat(n - 1) + "?)";
   }
 
   /** As the center keys a delivery's address: the first 16 bytes of its SHA-256. */
-  private static byte[] hash(String address) {
+  static byte[] hash(String address) {
     try {
       return Arrays.copyOf(
           MessageDigest.getInstance("SHA-256").digest(address.getBytes(StandardCharsets.UTF_8)),
@@ -345,7 +345,7 @@ final class SqlRoof {
     }
   }
 
-  private static LocalDateTime utc(Instant instant) {
+  static LocalDateTime utc(Instant instant) {
     return LocalDateTime.ofInstant(instant, ZoneOffset.UTC)
         .withNano(instant.getNano() / 1_000_000 * 1_000_000);
   }
