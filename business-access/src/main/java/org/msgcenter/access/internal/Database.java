@@ -32,9 +32,9 @@ public final class Database implements AutoCloseable {
     return pool;
   }
 
-  /** Migrates the access layer's own tables (history table {@code flyway_schema_history}). */
+  /** Migrates the access layer's own tables (history table {@code flyway_access_history}). */
   public void migrateCore(ClassLoader loader) {
-    migrate("db/access", "flyway_schema_history", loader);
+    migrate("db/access", "flyway_access_history", loader);
   }
 
   /** Migrates one module's tables from {@code db/modules/<name>}, with a history of its own. */
