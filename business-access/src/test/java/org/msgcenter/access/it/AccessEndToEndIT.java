@@ -237,7 +237,7 @@ class AccessEndToEndIT {
   }
 
   @Test
-  void shipping_an_order_notifies_in_app_and_by_email() {
+  void shipping_an_order_notifies_in_app_and_by_email() throws MessagingException {
     Api.Response created =
         api.post(
             "/api/order/create",
