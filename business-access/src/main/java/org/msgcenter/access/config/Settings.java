@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  * center's, so one environment configures every program.
  */
 public final class Settings {
+  /** Keys also read from the environment under the plain {@code MSGCENTER_} prefix. */
+  public static final java.util.Set<String> SHARED = java.util.Set.of("jwt.secret");
+
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   private final Map<String, String> values;
@@ -52,6 +55,10 @@ public final class Settings {
       p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k).trim()));
     }
     for (String key : Map.copyOf(merged).keySet()) {
+      String shared = SHARED.contains(key) ? env.get(sharedEnvName(key)) : null;
+      if (shared != null) {
+        merged.put(key, shared.trim());
+      }
       String fromEnv = env.get(envName(key));
       if (fromEnv != null) {
         merged.put(key, fromEnv.trim());
@@ -64,8 +71,18 @@ public final class Settings {
     return new Settings(merged);
   }
 
+  /** The environment variable that overrides {@code key}. */
   public static String envName(String key) {
-    return "MSGCENTER_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    return "MSGCENTER_ACCESS_" + upper(key);
+  }
+
+  /** The variable every program reads for a {@link #SHARED} key. */
+  public static String sharedEnvName(String key) {
+    return "MSGCENTER_" + upper(key);
+  }
+
+  private static String upper(String key) {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
   public Optional<String> optional(String key) {

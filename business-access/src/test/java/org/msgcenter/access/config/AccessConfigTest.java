@@ -62,7 +62,7 @@ class AccessConfigTest {
     assertThatThrownBy(() -> AccessConfig.from(new Settings(s)))
         .hasMessage(
             "http.port = \"eighty\" must be a whole number (set it in the configuration file or as"
-                + " MSGCENTER_HTTP_PORT)");
+                + " MSGCENTER_ACCESS_HTTP_PORT)");
     s.put("http.port", "8080");
     s.put("center.protocol", "grpc");
     assertThatThrownBy(() -> AccessConfig.from(new Settings(s)))
@@ -76,14 +76,28 @@ class AccessConfigTest {
   }
 
   @Test
-  void the_environment_overrides_the_file_and_defaults() {
+  void the_environment_overrides_the_defaults_with_the_access_prefix() {
     Settings s =
         Settings.load(
             null,
             AccessConfig.DEFAULTS,
-            Map.of("MSGCENTER_JWT_SECRET", "from-the-environment"),
+            Map.of(
+                "MSGCENTER_JWT_SECRET", "shared-with-the-notifier",
+                "MSGCENTER_DB_URL", "jdbc:mariadb://db/msgcenter",
+                "MSGCENTER_ACCESS_HTTP_PORT", "9090"),
             new Properties());
-    assertThat(AccessConfig.from(s).jwt().secret()).isEqualTo("from-the-environment");
+    AccessConfig c = AccessConfig.from(s);
+    assertThat(c.jwt().secret()).isEqualTo("shared-with-the-notifier");
+    assertThat(c.db().url()).as("the center's variable").endsWith("/msgcenter_access");
+    assertThat(c.http().port()).isEqualTo(9090);
+
+    Settings own =
+        Settings.load(
+            null,
+            AccessConfig.DEFAULTS,
+            Map.of("MSGCENTER_JWT_SECRET", "shared", "MSGCENTER_ACCESS_JWT_SECRET", "own"),
+            new Properties());
+    assertThat(AccessConfig.from(own).jwt().secret()).isEqualTo("own");
   }
 
   @Test
