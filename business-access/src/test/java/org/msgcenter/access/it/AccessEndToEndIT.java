@@ -214,7 +214,7 @@ class AccessEndToEndIT {
             .until(
                 () ->
                     inbox(token).stream()
-                        .filter(m -> "account.login".equals(m.path("bizType").asText()))
+                        .filter(m -> "account.login-alert".equals(m.path("bizType").asText()))
                         .filter(
                             m -> "Firefox on Linux".equals(m.path("data").path("device").asText()))
                         .findFirst()

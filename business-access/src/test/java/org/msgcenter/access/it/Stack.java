@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -95,7 +96,7 @@ final class Stack implements AutoCloseable {
     center.put("http.port", "0");
     center.put("zookeeper.connect", zk.connectString());
     center.put("data.dir", dir.resolve("center").toString());
-    center.put("templates.dir", dir.resolve("templates").toString());
+    center.put("templates.dir", templates(dir).toString());
     center.put("shutdown.grace", "2s");
     center.put("route.default.channels", "in-app");
     center.put("dubbo.enabled", "true");
@@ -118,6 +119,22 @@ final class Stack implements AutoCloseable {
     access.put("integration.apiKeys", "billing:" + API_KEY);
     // Fast hashes keep sign-ins quick in tests; the stored format carries the count.
     access.put("password.iterations", "10000");
+  }
+
+  /** The shipped templates (conf/templates), so the business modules' notifications render. */
+  private static Path templates(Path dir) {
+    Path target = dir.resolve("templates");
+    try {
+      Files.createDirectories(target);
+      try (var files = Files.list(Path.of(System.getProperty("conf.dir"), "templates"))) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.copy(f, target.resolve(f.getFileName()));
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return target;
   }
 
   String topic(String name) {

@@ -86,7 +86,7 @@ public final class AccountModule implements BusinessModule {
           .outbox()
           .publish(
               tx,
-              security(signIn.user(), "account.login", signIn.traceId())
+              security(signIn.user(), "account.login-alert", signIn.traceId())
                   .title("New sign-in to your account")
                   .content(
                       "New sign-in from "

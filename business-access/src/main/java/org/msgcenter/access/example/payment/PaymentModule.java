@@ -140,18 +140,26 @@ public final class PaymentModule implements BusinessModule {
     if (t.note() != null) {
       data.put("note", t.note());
     }
-    return Notification.builder()
-        .bizType(sent ? "payment.sent" : "payment.received")
-        .bizId(t.transferId())
-        .traceId(traceId)
-        .source("business-access/payment")
-        .recipient(Recipient.builder().userId(to.userId()).email(to.email()).build())
-        .title(sent ? "Transfer sent" : "Transfer received")
-        .content(
-            sent
-                ? "You sent " + money + " to " + other.displayName() + "."
-                : "You received " + money + " from " + other.displayName() + ".")
-        .data(data)
+    Notification.Builder b =
+        Notification.builder()
+            .bizType(sent ? "payment.sent" : "payment.received")
+            .bizId(t.transferId())
+            .traceId(traceId)
+            .source("business-access/payment")
+            .recipient(Recipient.builder().userId(to.userId()).email(to.email()).build())
+            .data(data);
+    if (sent) {
+      return b.title("Transfer sent")
+          .content("You sent " + money + " to " + other.displayName() + ".")
+          .build();
+    }
+    // The center renders conf/templates/payment.received.properties per channel (SMS has its own).
+    return b.template("payment.received")
+        .params(
+            Map.of(
+                "amount", t.amount().toPlainString(),
+                "currency", t.currency(),
+                "payer", other.displayName()))
         .build();
   }
 
