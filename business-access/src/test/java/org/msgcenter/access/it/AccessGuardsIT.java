@@ -219,6 +219,14 @@ class AccessGuardsIT {
   }
 
   @Test
+  void without_a_message_center_the_read_endpoints_answer_503() {
+    Api.Response r = api.get("/api/me/inbox", bearer(alice));
+    assertThat(r.status()).as("%s", r).isEqualTo(503);
+    assertThat(r.json().path("error").asText()).isEqualTo("unavailable");
+    assertThat(r.header("Retry-After")).isEqualTo("5");
+  }
+
+  @Test
   void the_openapi_document_lists_every_route_with_its_method() {
     JsonNode doc = api.get("/openapi.json", Map.of()).json();
     assertThat(doc.path("openapi").asText()).startsWith("3.");
