@@ -22,6 +22,11 @@ function describe(error) {
   return error.violations.map((v) => (v.field.startsWith('(') ? '' : v.field + ' ') + v.rule).join('; ');
 }
 
+// Amounts arrive as JSON numbers (exact decimals on the server); show them with two decimals.
+function money(n) {
+  return Number(n).toFixed(2);
+}
+
 function text(tag, value, cls) {
   const el = document.createElement(tag);
   el.textContent = value == null ? '' : String(value);
@@ -46,7 +51,7 @@ async function refresh() {
     api('GET', '/api/me/unread-count'),
     api('GET', '/api/me/inbox?limit=30'),
   ]);
-  $('balance').textContent = balance.balance;
+  $('balance').textContent = money(balance.balance);
   $('unread').textContent = unread.unread;
   renderInbox(page.items);
 }
@@ -139,7 +144,7 @@ $('transfer').onsubmit = async (e) => {
   try {
     const r = await api('POST', '/api/payment/transfer', body);
     out.className = 'ok';
-    out.textContent = 'Sent ' + r.transfer.amount + ' CNY to ' + r.transfer.to + '; balance ' + r.balance + ' CNY.';
+    out.textContent = 'Sent ' + money(r.transfer.amount) + ' CNY to ' + body.to + '; balance ' + money(r.balance) + ' CNY.';
     e.target.reset();
     setTimeout(() => refresh().catch(() => {}), 500);
   } catch (err) {
