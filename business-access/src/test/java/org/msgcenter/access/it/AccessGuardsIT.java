@@ -6,6 +6,7 @@ import static org.msgcenter.access.it.Api.bearer;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Iterator;
@@ -104,6 +105,41 @@ class AccessGuardsIT {
         api.post("/api/payment/transfer", "{\"to\":\"mallory\",\"amount\":\"1\"}", bearer(alice));
     assertThat(nobody.status()).isEqualTo(422);
     assertThat(nobody.rule("to")).isEqualTo("names no user");
+  }
+
+  @Test
+  void a_transfer_retried_with_its_request_id_moves_money_once() {
+    String carol = api.signIn("carol", "carol-demo-pass");
+    BigDecimal before = balance(carol);
+    String body = "{\"to\":\"bob\",\"amount\":\"3.00\",\"requestId\":\"pay-42\"}";
+
+    Api.Response first = api.post("/api/payment/transfer", body, bearer(carol));
+    Api.Response retry = api.post("/api/payment/transfer", body, bearer(carol));
+
+    assertThat(first.status()).as("%s", first).isEqualTo(201);
+    assertThat(retry.status()).as("%s", retry).isEqualTo(200);
+    assertThat(retry.json().path("transfer").path("transferId"))
+        .isEqualTo(first.json().path("transfer").path("transferId"));
+    assertThat(balance(carol)).isEqualByComparingTo(before.subtract(new BigDecimal("3.00")));
+    assertThat(
+            stack.accessRows(
+                "SELECT COUNT(*) AS n FROM msgcenter_outbox WHERE payload LIKE ?",
+                "%" + first.json().path("transfer").path("transferId").asText() + "%"))
+        .extracting(r -> ((Number) r.get("n")).intValue())
+        .containsExactly(2);
+
+    Api.Response other =
+        api.post(
+            "/api/payment/transfer",
+            "{\"to\":\"bob\",\"amount\":\"4.00\",\"requestId\":\"pay-42\"}",
+            bearer(carol));
+    assertThat(other.status()).isEqualTo(409);
+    assertThat(other.rule("requestId"))
+        .startsWith("was used for another transfer (3.00 to u-1002)");
+  }
+
+  private BigDecimal balance(String token) {
+    return api.get("/api/payment/balance", bearer(token)).json().path("balance").decimalValue();
   }
 
   @Test

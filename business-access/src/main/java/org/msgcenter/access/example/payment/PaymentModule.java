@@ -63,7 +63,7 @@ public final class PaymentModule implements BusinessModule {
 
   @Override
   public void seedDemo(List<UserInfo> users, Connection tx) throws SQLException {
-    Instant now = context == null ? Instant.EPOCH : context.clock().instant();
+    Instant now = context.clock().instant();
     for (UserInfo u : users) {
       store.ensureAccount(tx, u.userId(), DEMO_BALANCE, now);
     }
@@ -91,7 +91,17 @@ public final class PaymentModule implements BusinessModule {
             Optional<PaymentStore.Transfer> earlier =
                 store.byRequestId(tx, payer.userId(), requestId.get());
             if (earlier.isPresent()) {
-              return OperationResult.ok(view(earlier.get(), balanceOf(tx, payer.userId())));
+              PaymentStore.Transfer t = earlier.get();
+              if (!t.to().equals(payee.userId()) || t.amount().compareTo(amount) != 0) {
+                throw OperationException.conflict(
+                    "requestId",
+                    "was used for another transfer ("
+                        + t.amount().toPlainString()
+                        + " to "
+                        + t.to()
+                        + "); use a new requestId for a new transfer");
+              }
+              return OperationResult.ok(view(t, balanceOf(tx, payer.userId())));
             }
           }
           Instant now = context.clock().instant();
