@@ -24,6 +24,7 @@ import org.msgcenter.access.inbox.CenterClient;
 import org.msgcenter.access.inbox.InboxRoutes;
 import org.msgcenter.access.internal.Database;
 import org.msgcenter.access.internal.DatabaseException;
+import org.msgcenter.access.internal.Metrics;
 import org.msgcenter.access.internal.Modules;
 import org.msgcenter.access.internal.OpenApi;
 import org.msgcenter.access.internal.RequestInfo;
@@ -127,7 +128,14 @@ public final class AccessServer implements AutoCloseable {
                     sf.location = Location.CLASSPATH;
                   });
             });
-    http.before(ctx -> RequestInfo.begin(ctx, clock));
+    Metrics metrics = new Metrics();
+    metrics.bindRelay(relay, clock);
+    http.before(
+        ctx -> {
+          Metrics.begin(ctx);
+          RequestInfo.begin(ctx, clock);
+        });
+    http.after(metrics::record);
     Guard guard = new Guard(tokens, config.apiKeys(), config.rateLimits());
     Routes api = new Routes(http, guard);
     api.open(HandlerType.GET, "/health", ctx -> Json.write(ctx, 200, Map.of("status", "UP")));
@@ -135,6 +143,10 @@ public final class AccessServer implements AutoCloseable {
         HandlerType.GET,
         "/openapi.json",
         ctx -> ctx.contentType("application/json").result(openApi));
+    api.open(
+        HandlerType.GET,
+        "/metrics",
+        ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
     new SessionRoutes(users, tokens, guard, db, modules, relay::wakeUp, maxBody).register(api);
     new InboxRoutes(center, maxBody).register(api);
     new NotifyRoutes(publisher, maxBody, publisherConfig.deliveryTimeout().toMillis() + 1_000)

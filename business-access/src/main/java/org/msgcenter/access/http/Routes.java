@@ -6,6 +6,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.ArrayList;
 import java.util.List;
+import org.msgcenter.access.internal.Metrics;
 
 /**
  * Every route of the API goes through here, so that each one states who may call it, and so that
@@ -57,7 +58,13 @@ public final class Routes {
   }
 
   private void add(HandlerType method, String path, Auth auth, Handler handler) {
-    app.addHttpHandler(method, path, handler);
+    app.addHttpHandler(
+        method,
+        path,
+        ctx -> {
+          Metrics.route(ctx, path);
+          handler.handle(ctx);
+        });
     routes.add(new Route(method, path, auth));
   }
 

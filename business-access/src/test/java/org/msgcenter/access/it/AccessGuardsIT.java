@@ -293,6 +293,37 @@ class AccessGuardsIT {
   }
 
   @Test
+  void metrics_show_requests_by_route_and_the_outbox_draining() {
+    String carol = api.signIn("carol", "carol-demo-pass");
+    assertThat(
+            api.post("/api/payment/transfer", "{\"to\":\"bob\",\"amount\":1}", bearer(carol))
+                .status())
+        .isEqualTo(201);
+    api.get("/api/messages/not-an-id", bearer(carol));
+
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> metric("msgcenter_outbox_waiting") == 0.0);
+    assertThat(metric("msgcenter_outbox_published_total")).isGreaterThanOrEqualTo(2);
+    String text = api.get("/metrics", Map.of()).raw().body();
+    assertThat(text)
+        .contains(
+            "msgcenter_access_requests_seconds_count{method=\"POST\",route=\"/api/payment/transfer\",status=\"201\"}")
+        .contains("route=\"/api/messages/{id}\",status=\"400\"");
+  }
+
+  /** The sum of a metric's samples. */
+  private double metric(String name) {
+    return api.get("/metrics", Map.of())
+        .raw()
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  @Test
   void the_demo_page_is_served_with_its_place_for_live_notifications() {
     Api.Response page = api.get("/", Map.of());
     assertThat(page.status()).isEqualTo(200);

@@ -84,6 +84,15 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
+   * The rows of the table not sent yet: for health checks and metrics (one query on an index).
+   *
+   * @throws OutboxException when the database cannot be asked
+   */
+  public Backlog backlog() {
+    return store.backlog();
+  }
+
+  /**
    * Claims up to {@code batchSize} due rows, publishes them, marks the acknowledged ones sent and
    * schedules the others for a retry; then deletes sent rows older than the retention.
    *

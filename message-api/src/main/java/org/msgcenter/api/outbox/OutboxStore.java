@@ -120,6 +120,20 @@ final class OutboxStore {
         row.id);
   }
 
+  /** How many rows are not sent yet, and when the oldest of them was written (null if none). */
+  Backlog backlog() {
+    String sql = "SELECT COUNT(*), MIN(created_at) FROM " + table + " WHERE sent_at IS NULL";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      LocalDateTime oldest = rs.getObject(2, LocalDateTime.class);
+      return new Backlog(rs.getLong(1), oldest == null ? null : oldest.toInstant(ZoneOffset.UTC));
+    } catch (SQLException e) {
+      throw new OutboxException("cannot count the unsent rows of " + table, e);
+    }
+  }
+
   /** Deletes up to 1000 rows sent before {@code before}. */
   void purgeSentBefore(Instant before) {
     update(

@@ -151,6 +151,8 @@ class OutboxRelayIT {
     assertThat(idsOnTopic(0)).isEmpty();
 
     try (OutboxRelay relay = relay(dataSource, kafkaPublisher).build()) {
+      assertThat(relay.backlog().rows()).isEqualTo(3);
+      assertThat(relay.backlog().oldest()).contains(clock.instant());
       relay.start();
       await()
           .atMost(Duration.ofSeconds(30))
@@ -159,6 +161,7 @@ class OutboxRelayIT {
     assertThat(idsOnTopic(3))
         .containsExactly(a.messageId(), b.messageId(), c.messageId())
         .doesNotHaveDuplicates();
+    assertThat(relay(dataSource, kafkaPublisher).build().backlog().rows()).isZero();
   }
 
   @Test
