@@ -72,7 +72,7 @@ build_if_needed() {
 # java_command MODULE MAIN_CLASS: the command line that runs MAIN_CLASS from MODULE's jar.
 java_command() {
   local module=$1 main_class=$2 classpath
-  # Jars in plugins/ come last: a channel is added by dropping its jar there.
+  # Jars in plugins/ come last: a channel or a business module is added by dropping its jar there.
   classpath="$(module_jar "$module"):$(<"$module/target/classpath.txt"):plugins/*"
   # shellcheck disable=SC2086 # JAVA_OPTS holds several options
   printf '%q ' java $JAVA_OPTS -cp "$classpath" "$main_class"
