@@ -190,26 +190,14 @@ public final class AccessServer implements AutoCloseable {
     http.exception(
         DatabaseException.class,
         (e, ctx) -> {
-          log.warn("Database failure on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-          write(ctx, ApiException.unavailable("the database is not reachable; try again"));
+          if (e.isTransient()) {
+            log.warn("Database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            write(ctx, ApiException.unavailable("the database is not reachable; try again"));
+          } else {
+            internalError(ctx, e);
+          }
         });
-    http.exception(
-        Exception.class,
-        (e, ctx) -> {
-          log.error(
-              "Request {} {} failed (trace {})",
-              ctx.method(),
-              ctx.path(),
-              ctx.res().getHeader(RequestInfo.TRACE_HEADER),
-              e);
-          write(
-              ctx,
-              new ApiException(
-                  500,
-                  "internal",
-                  List.of(Map.entry("(server)", "failed; the log has the trace id")),
-                  Map.of()));
-        });
+    http.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
     http.error(
         404,
         ctx -> {
@@ -217,6 +205,22 @@ public final class AccessServer implements AutoCloseable {
             write(ctx, ApiException.notFound("(path)", "names no endpoint: " + ctx.path()));
           }
         });
+  }
+
+  private static void internalError(Context ctx, Exception e) {
+    log.error(
+        "Request {} {} failed (trace {})",
+        ctx.method(),
+        ctx.path(),
+        ctx.res().getHeader(RequestInfo.TRACE_HEADER),
+        e);
+    write(
+        ctx,
+        new ApiException(
+            500,
+            "internal",
+            List.of(Map.entry("(server)", "failed; the log has the trace id")),
+            Map.of()));
   }
 
   private static void write(Context ctx, ApiException e) {
