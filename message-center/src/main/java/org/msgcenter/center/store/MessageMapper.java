@@ -29,8 +29,8 @@ public interface MessageMapper {
   List<byte[]> lockForUpdate(@Param("ids") List<byte[]> ids);
 
   /**
-   * Locks up to {@code limit} of these messages that no other transaction holds, in id order;
-   * returns their ids.
+   * Locks those of these messages that no other transaction holds, in id order, up to {@code limit}
+   * of them when {@code limit > 0}; returns their ids.
    */
   List<byte[]> lockForClaim(@Param("ids") List<byte[]> ids, @Param("limit") int limit);
 
