@@ -24,6 +24,7 @@ import org.msgcenter.center.query.internal.ServiceCalls;
 import org.msgcenter.center.store.CommandMapper;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryRow;
+import org.msgcenter.center.store.HotUpdates;
 import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.QueryMapper;
 import org.msgcenter.center.store.Times;
@@ -102,7 +103,7 @@ public final class MessageCommands implements MessageCommandService {
               s.getMapper(MessageMapper.class).lockForUpdate(owned);
               int n = commands.markRead(owned, user, MessageQueries.IN_APP, from, now);
               if (n > 0) {
-                s.getMapper(MessageMapper.class).deriveStatus(owned, now);
+                HotUpdates.deriveStatus(s, owned, now);
               }
               return n;
             });
@@ -136,7 +137,7 @@ public final class MessageCommands implements MessageCommandService {
     List<byte[]> locked = commands.lockInStates(messageId, from);
     if (!locked.isEmpty()) {
       checkCount("resend", locked, commands.resend(locked, from, now));
-      s.getMapper(MessageMapper.class).deriveStatus(List.of(messageId), now);
+      HotUpdates.deriveStatus(s, List.of(messageId), now);
     }
     Set<String> resent = hex(locked);
     List<SkippedDelivery> skipped = new ArrayList<>();
@@ -175,7 +176,7 @@ public final class MessageCommands implements MessageCommandService {
                       return 0;
                     }
                     checkCount("cancel", locked, commands.cancel(locked, from, now));
-                    s.getMapper(MessageMapper.class).deriveStatus(List.of(id), now);
+                    HotUpdates.deriveStatus(s, List.of(id), now);
                     return locked.size();
                   });
           log.info("Cancel of message {}: {} deliveries cancelled", Uuid7.fromBytes(id), cancelled);

@@ -25,6 +25,7 @@ import org.msgcenter.center.store.BatchInserts;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryMapper;
 import org.msgcenter.center.store.DeliveryOutcome;
+import org.msgcenter.center.store.HotUpdates;
 import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.Times;
 import org.slf4j.Logger;
@@ -210,15 +211,19 @@ public final class OutcomeRecorder implements AutoCloseable {
               for (var owner : byOwner.entrySet()) {
                 for (var group : owner.getValue().entrySet()) {
                   int changed =
-                      deliveries.finishSending(
-                          group.getValue(), group.getKey().name(), owner.getKey(), Times.utc(now));
+                      HotUpdates.finishSending(
+                          s,
+                          group.getValue(),
+                          group.getKey().name(),
+                          owner.getKey(),
+                          Times.utc(now));
                   missing += group.getValue().size() - changed;
                 }
               }
               if (!attempts.isEmpty()) {
                 BatchInserts.attempts(s, attempts);
               }
-              s.getMapper(MessageMapper.class).deriveStatus(messages, Times.utc(now));
+              HotUpdates.deriveStatus(s, messages, Times.utc(now));
               return missing;
             });
     if (lost > 0) {

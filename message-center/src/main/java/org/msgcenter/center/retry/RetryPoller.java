@@ -33,6 +33,7 @@ import org.msgcenter.center.render.Renderer;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryMapper;
 import org.msgcenter.center.store.DueDelivery;
+import org.msgcenter.center.store.HotUpdates;
 import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.MessageRow;
 import org.msgcenter.center.store.Times;
@@ -299,7 +300,7 @@ public final class RetryPoller implements AutoCloseable {
     for (var entry : byStatus.entrySet()) {
       Transitions.require(entry.getKey(), DeliveryStatus.SENDING);
       List<DueDelivery> claim = entry.getValue();
-      int changed = deliveries.claim(claim, entry.getKey().name(), instanceId, nowUtc);
+      int changed = HotUpdates.claim(s, claim, entry.getKey().name(), instanceId, nowUtc);
       if (changed != claim.size()) {
         // The rows are locked by this transaction; a mismatch means the table changed under the
         // lock, which must never happen: undo rather than send anything twice.
@@ -313,7 +314,7 @@ public final class RetryPoller implements AutoCloseable {
       expired.increment(expiredIds.size());
     }
     if (!touchedMessages.isEmpty()) {
-      messageMapper.deriveStatus(new ArrayList<>(touchedMessages), nowUtc);
+      HotUpdates.deriveStatus(s, new ArrayList<>(touchedMessages), nowUtc);
     }
     for (DueDelivery d : toSend) {
       d.attempts = d.attempts + 1; // the attempt number the claim assigned

@@ -18,9 +18,6 @@ public interface MessageMapper {
       @Param("by") byte[] by,
       @Param("now") LocalDateTime now);
 
-  /** Derives each message's status from its deliveries, in SQL (docs/states.md). */
-  int deriveStatus(@Param("ids") List<byte[]> ids, @Param("now") LocalDateTime now);
-
   /**
    * Locks these messages, in id order, before their deliveries change: the one lock order of the
    * center, which keeps concurrent writers of one message from deadlocking or deriving a stale
