@@ -180,6 +180,7 @@ public final class OutcomeRecorder implements AutoCloseable {
     Map<String, Map<DeliveryStatus, List<DeliveryOutcome>>> byOwner = new LinkedHashMap<>();
     List<AttemptRow> attempts = new ArrayList<>();
     Set<String> messageIds = new LinkedHashSet<>();
+    Set<String> changedStatus = new LinkedHashSet<>();
     for (Entry e : batch) {
       DispatchJob job = e.job();
       messageIds.add(job.delivery().messageId());
@@ -196,6 +197,10 @@ public final class OutcomeRecorder implements AutoCloseable {
         attempts.add(attemptRow(e.finished()));
       }
       Transitions.require(DeliveryStatus.SENDING, to);
+      if (to != DeliveryStatus.PENDING && to != DeliveryStatus.RETRYING) {
+        // A delivery back to PENDING or RETRYING leaves its message DISPATCHING, as it was.
+        changedStatus.add(job.delivery().messageId());
+      }
       byOwner
           .computeIfAbsent(job.leaseOwner(), o -> new LinkedHashMap<>())
           .computeIfAbsent(to, s -> new ArrayList<>())
@@ -223,7 +228,8 @@ public final class OutcomeRecorder implements AutoCloseable {
               if (!attempts.isEmpty()) {
                 BatchInserts.attempts(s, attempts);
               }
-              HotUpdates.deriveStatus(s, messages, Times.utc(now));
+              HotUpdates.deriveStatus(
+                  s, changedStatus.stream().map(Uuid7::toBytes).toList(), Times.utc(now));
               return missing;
             });
     if (lost > 0) {

@@ -275,7 +275,11 @@ public final class RetryPoller implements AutoCloseable {
         reserved.add(d.channel);
         d.leaseExpiry = Times.utc(now.plus(policies.get(d.channel).timeout()).plus(leaseMargin));
         byStatus.computeIfAbsent(DeliveryStatus.valueOf(d.status), x -> new ArrayList<>()).add(d);
-        touchedMessages.add(d.messageId);
+        if (DeliveryStatus.SCHEDULED.name().equals(d.status)) {
+          // Only a scheduled message can change status by a claim (SCHEDULED to DISPATCHING): one
+          // with a PENDING, RETRYING or SENDING delivery is DISPATCHING before and after.
+          touchedMessages.add(d.messageId);
+        }
       } else if (policies.has(d.channel)) {
         // Its endpoint's circuit is open or its endpoint's rate is spent: it waits in the database
         // until then, out of the way of the channel's other endpoints. A lease that expired there
