@@ -62,6 +62,18 @@ import org.slf4j.LoggerFactory;
  * (default {@code conf/message-center.properties}) and runs until SIGTERM or Ctrl-C.
  */
 public final class MessageCenter implements AutoCloseable {
+  static {
+    // The JDK's HttpClient completes every sendAsync future on CompletableFuture's default
+    // executor, which on a host of 2 cores or fewer (common pool parallelism 1) starts a new
+    // thread per task: one thread per webhook or gateway response. A common pool of 2 threads
+    // avoids that. Set before CompletableFuture is first used; an explicit setting is kept.
+    String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(parallelism) == null
+        && Runtime.getRuntime().availableProcessors() <= 2) {
+      System.setProperty(parallelism, "2");
+    }
+  }
+
   private static final Logger log = LoggerFactory.getLogger(MessageCenter.class);
 
   private final CenterConfig config;

@@ -1,8 +1,6 @@
 package org.msgcenter.center.command;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.SQLException;
-import java.sql.SQLTransactionRollbackException;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -11,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import org.apache.ibatis.session.SqlSession;
 import org.msgcenter.api.DeliveryStatus;
 import org.msgcenter.api.InvalidRequestException;
@@ -27,6 +24,7 @@ import org.msgcenter.center.query.internal.ServiceCalls;
 import org.msgcenter.center.store.CommandMapper;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryRow;
+import org.msgcenter.center.store.HotUpdates;
 import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.QueryMapper;
 import org.msgcenter.center.store.Times;
@@ -91,25 +89,24 @@ public final class MessageCommands implements MessageCommandService {
     }
     List<String> from = names(Transitions.from(DeliveryStatus.READ));
     int changed =
-        retrying(
-            () ->
-                db.inTransaction(
-                    s -> {
-                      LocalDateTime now = Times.utc(clock.instant());
-                      CommandMapper commands = s.getMapper(CommandMapper.class);
-                      List<byte[]> owned =
-                          commands.selectWithInApp(
-                              new ArrayList<>(ids.values()), user, MessageQueries.IN_APP);
-                      if (owned.isEmpty()) {
-                        return 0;
-                      }
-                      s.getMapper(MessageMapper.class).lockForUpdate(owned);
-                      int n = commands.markRead(owned, user, MessageQueries.IN_APP, from, now);
-                      if (n > 0) {
-                        s.getMapper(MessageMapper.class).deriveStatus(owned, now);
-                      }
-                      return n;
-                    }));
+        db.inTransactionRetrying(
+            TRIES,
+            s -> {
+              LocalDateTime now = Times.utc(clock.instant());
+              CommandMapper commands = s.getMapper(CommandMapper.class);
+              List<byte[]> owned =
+                  commands.selectWithInApp(
+                      new ArrayList<>(ids.values()), user, MessageQueries.IN_APP);
+              if (owned.isEmpty()) {
+                return 0;
+              }
+              s.getMapper(MessageMapper.class).lockForUpdate(owned);
+              int n = commands.markRead(owned, user, MessageQueries.IN_APP, from, now);
+              if (n > 0) {
+                HotUpdates.deriveStatus(s, owned, now);
+              }
+              return n;
+            });
     log.debug("markRead by {}: {} of {} messages read", user, changed, ids.size());
     return changed;
   }
@@ -121,7 +118,7 @@ public final class MessageCommands implements MessageCommandService {
         messageId,
         () -> {
           byte[] id = Requests.id("messageId", messageId);
-          ResendResult result = retrying(() -> db.inTransaction(s -> doResend(s, id)));
+          ResendResult result = db.inTransactionRetrying(TRIES, s -> doResend(s, id));
           log.info(
               "Resend of message {}: {} deliveries back to PENDING {}, skipped {}",
               result.getMessageId(),
@@ -140,7 +137,7 @@ public final class MessageCommands implements MessageCommandService {
     List<byte[]> locked = commands.lockInStates(messageId, from);
     if (!locked.isEmpty()) {
       checkCount("resend", locked, commands.resend(locked, from, now));
-      s.getMapper(MessageMapper.class).deriveStatus(List.of(messageId), now);
+      HotUpdates.deriveStatus(s, List.of(messageId), now);
     }
     Set<String> resent = hex(locked);
     List<SkippedDelivery> skipped = new ArrayList<>();
@@ -167,22 +164,21 @@ public final class MessageCommands implements MessageCommandService {
         () -> {
           byte[] id = Requests.id("messageId", messageId);
           int cancelled =
-              retrying(
-                  () ->
-                      db.inTransaction(
-                          s -> {
-                            LocalDateTime now = Times.utc(clock.instant());
-                            lockMessage(s, id);
-                            CommandMapper commands = s.getMapper(CommandMapper.class);
-                            List<String> from = names(CANCELLABLE);
-                            List<byte[]> locked = commands.lockInStates(id, from);
-                            if (locked.isEmpty()) {
-                              return 0;
-                            }
-                            checkCount("cancel", locked, commands.cancel(locked, from, now));
-                            s.getMapper(MessageMapper.class).deriveStatus(List.of(id), now);
-                            return locked.size();
-                          }));
+              db.inTransactionRetrying(
+                  TRIES,
+                  s -> {
+                    LocalDateTime now = Times.utc(clock.instant());
+                    lockMessage(s, id);
+                    CommandMapper commands = s.getMapper(CommandMapper.class);
+                    List<String> from = names(CANCELLABLE);
+                    List<byte[]> locked = commands.lockInStates(id, from);
+                    if (locked.isEmpty()) {
+                      return 0;
+                    }
+                    checkCount("cancel", locked, commands.cancel(locked, from, now));
+                    HotUpdates.deriveStatus(s, List.of(id), now);
+                    return locked.size();
+                  });
           log.info("Cancel of message {}: {} deliveries cancelled", Uuid7.fromBytes(id), cancelled);
           return cancelled > 0;
         });
@@ -206,35 +202,6 @@ public final class MessageCommands implements MessageCommandService {
     return from.contains(status)
         ? "busy: being claimed for sending at this instant; try again"
         : "status " + status + " is not " + what + " (only " + String.join(", ", from) + ")";
-  }
-
-  /**
-   * Runs a transaction again after a deadlock or lock wait timeout, up to {@value #TRIES} tries.
-   */
-  private static <T> T retrying(Supplier<T> transaction) {
-    for (int i = 1; ; i++) {
-      try {
-        return transaction.get();
-      } catch (RuntimeException e) {
-        if (i >= TRIES || !isTransient(e)) {
-          throw e;
-        }
-        log.debug("Command transaction rolled back by the database; trying again", e);
-      }
-    }
-  }
-
-  private static boolean isTransient(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof SQLTransactionRollbackException) {
-        return true;
-      }
-      if (t instanceof SQLException sql
-          && ("40001".equals(sql.getSQLState()) || sql.getErrorCode() == 1205)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static List<String> names(Collection<DeliveryStatus> statuses) {

@@ -83,7 +83,12 @@ public final class Dispatcher implements AutoCloseable {
      */
     boolean admit(String address) {
       ChannelGuards g = guardsFor(address);
-      return g == guards ? guards.admit() : g.admit() && guards.acquireRate();
+      if (g == guards) {
+        return guards.admit();
+      }
+      // Look before taking: a permit taken from one limiter is lost when the other refuses, so
+      // take the channel's only when the endpoint would admit, then the endpoint's.
+      return g.permits() > 0 && guards.acquireRate() && g.admit();
     }
 
     boolean tryReserve(Priority priority, String address) {
@@ -145,7 +150,21 @@ public final class Dispatcher implements AutoCloseable {
   public Duration holdFor(String channel, String address) {
     Lane lane = lane(channel);
     ChannelGuards g = lane.guardsFor(address);
-    return g == lane.guards ? Duration.ZERO : g.holdFor();
+    if (g != lane.guards) {
+      return g.holdFor();
+    }
+    // With endpoints configured, the poller searches a channel whose own circuit is open (its
+    // endpoints may be healthy); the deliveries of no endpoint wait in the database meanwhile.
+    return !lane.endpoints.isEmpty() && g.circuitOpen() ? g.openDuration() : Duration.ZERO;
+  }
+
+  /**
+   * How long until a channel out of rate permits gets new ones, or null when its rate is not what
+   * keeps it from taking more: the poller waiting for room looks again no later than this.
+   */
+  public Duration untilPermits(String channel) {
+    Lane lane = lane(channel);
+    return lane.guards.ratePermits() > 0 ? null : lane.guards.holdFor();
   }
 
   /**

@@ -25,6 +25,7 @@ import org.msgcenter.center.store.BatchInserts;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryMapper;
 import org.msgcenter.center.store.DeliveryOutcome;
+import org.msgcenter.center.store.HotUpdates;
 import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.Times;
 import org.slf4j.Logger;
@@ -179,6 +180,7 @@ public final class OutcomeRecorder implements AutoCloseable {
     Map<String, Map<DeliveryStatus, List<DeliveryOutcome>>> byOwner = new LinkedHashMap<>();
     List<AttemptRow> attempts = new ArrayList<>();
     Set<String> messageIds = new LinkedHashSet<>();
+    Set<String> changedStatus = new LinkedHashSet<>();
     for (Entry e : batch) {
       DispatchJob job = e.job();
       messageIds.add(job.delivery().messageId());
@@ -195,6 +197,10 @@ public final class OutcomeRecorder implements AutoCloseable {
         attempts.add(attemptRow(e.finished()));
       }
       Transitions.require(DeliveryStatus.SENDING, to);
+      if (to != DeliveryStatus.PENDING && to != DeliveryStatus.RETRYING) {
+        // A delivery back to PENDING or RETRYING leaves its message DISPATCHING, as it was.
+        changedStatus.add(job.delivery().messageId());
+      }
       byOwner
           .computeIfAbsent(job.leaseOwner(), o -> new LinkedHashMap<>())
           .computeIfAbsent(to, s -> new ArrayList<>())
@@ -210,15 +216,20 @@ public final class OutcomeRecorder implements AutoCloseable {
               for (var owner : byOwner.entrySet()) {
                 for (var group : owner.getValue().entrySet()) {
                   int changed =
-                      deliveries.finishSending(
-                          group.getValue(), group.getKey().name(), owner.getKey(), Times.utc(now));
+                      HotUpdates.finishSending(
+                          s,
+                          group.getValue(),
+                          group.getKey().name(),
+                          owner.getKey(),
+                          Times.utc(now));
                   missing += group.getValue().size() - changed;
                 }
               }
               if (!attempts.isEmpty()) {
                 BatchInserts.attempts(s, attempts);
               }
-              s.getMapper(MessageMapper.class).deriveStatus(messages, Times.utc(now));
+              HotUpdates.deriveStatus(
+                  s, changedStatus.stream().map(Uuid7::toBytes).toList(), Times.utc(now));
               return missing;
             });
     if (lost > 0) {

@@ -31,6 +31,7 @@ import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DedupMapper;
 import org.msgcenter.center.store.DedupRow;
 import org.msgcenter.center.store.DeliveryRow;
+import org.msgcenter.center.store.HotUpdates;
 import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.MessageRow;
 import org.msgcenter.center.store.RejectedRecordMapper;
@@ -152,7 +153,7 @@ public final class IngestStore {
       }
       BatchInserts.deliveries(s, deliveries);
       if (!fresh.isEmpty()) {
-        messages.deriveStatus(fresh.keySet().stream().map(Uuid7::toBytes).toList(), nowUtc);
+        HotUpdates.deriveStatus(s, fresh.keySet().stream().map(Uuid7::toBytes).toList(), nowUtc);
       }
     }
     if (!rejected.isEmpty()) {

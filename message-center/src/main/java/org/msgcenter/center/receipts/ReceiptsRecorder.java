@@ -16,6 +16,7 @@ import org.msgcenter.center.delivery.Transitions;
 import org.msgcenter.center.kafka.BatchConsumer;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryMapper;
+import org.msgcenter.center.store.HotUpdates;
 import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.ReceiptRow;
 import org.msgcenter.center.store.Times;
@@ -123,7 +124,7 @@ public final class ReceiptsRecorder implements BatchConsumer.Handler {
             deliveries.applyReceipts(
                 reads, DeliveryStatus.READ.name(), names(DeliveryStatus.READ), now);
           }
-          s.getMapper(MessageMapper.class).deriveStatus(messages, now);
+          HotUpdates.deriveStatus(s, messages, now);
           return null;
         });
   }

@@ -33,6 +33,7 @@ import org.msgcenter.center.render.Renderer;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryMapper;
 import org.msgcenter.center.store.DueDelivery;
+import org.msgcenter.center.store.HotUpdates;
 import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.MessageRow;
 import org.msgcenter.center.store.Times;
@@ -73,7 +74,13 @@ public final class RetryPoller implements AutoCloseable {
   private final Counter failures;
   private volatile boolean running;
   private volatile Thread thread;
-  private volatile boolean waitingForRoom;
+
+  /** Counts the sends that freed room; the poller waiting for room waits for it to move. */
+  private final java.util.concurrent.atomic.AtomicLong roomFreed =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private long roomSeen;
+  private volatile long permitsNanos = -1;
   private volatile Pause pause = Pause.INTERVAL;
   private long runs;
 
@@ -123,7 +130,10 @@ public final class RetryPoller implements AutoCloseable {
    */
   public int releaseOwnLeases() {
     int released =
-        db.inTransaction(
+        // Another instance may be taking over some of these expired leases right now: the two
+        // can deadlock, and the database's rollback of one is no reason not to start.
+        db.inTransactionRetrying(
+            5,
             s ->
                 s.getMapper(DeliveryMapper.class)
                     .releaseOwnLeases(instanceId, policies.channels(), Times.utc(clock.instant())));
@@ -148,6 +158,8 @@ public final class RetryPoller implements AutoCloseable {
       pause = Pause.SHORT;
       return 0;
     }
+    // Read before searching: room freed while this run looks is not slept through afterwards.
+    roomSeen = roomFreed.get();
     Instant now = clock.instant();
     List<DueDelivery> toSend = new ArrayList<>();
     List<String> reserved = new ArrayList<>();
@@ -177,8 +189,17 @@ public final class RetryPoller implements AutoCloseable {
     /** More may be due now: a search filled its room, or rows were left to other transactions. */
     boolean more;
 
-    /** How many of the candidates fit the channels' room: the most messages worth locking. */
+    /** How many of the candidates fit the channels' room. */
     int wanted;
+
+    /** The candidates that fit the room, in the order they should be claimed. */
+    final List<DueDelivery> first = new ArrayList<>();
+
+    /** Further candidates, taken only where others hold some of the first ones' messages. */
+    final List<DueDelivery> spare = new ArrayList<>();
+
+    /** The soonest a channel out of rate permits gets new ones, in nanoseconds; -1 if none. */
+    long permitsNanos = -1;
   }
 
   /**
@@ -196,27 +217,44 @@ public final class RetryPoller implements AutoCloseable {
     DeliveryMapper deliveries = s.getMapper(DeliveryMapper.class);
     MessageMapper messageMapper = s.getMapper(MessageMapper.class);
     var nowUtc = Times.utc(now);
-    List<DueDelivery> candidates = candidates(deliveries, nowUtc, scan);
-    if (candidates.isEmpty()) {
+    candidates(deliveries, nowUtc, scan);
+    permitsNanos = scan.permitsNanos;
+    if (scan.first.isEmpty()) {
       return Map.of();
     }
-    Map<String, byte[]> messageIds = new TreeMap<>();
-    for (DueDelivery d : candidates) {
-      messageIds.putIfAbsent(Uuid7.fromBytes(d.messageId), d.messageId);
-    }
+    // The messages of the candidates that fit, all of them: locking by a LIMIT would take the
+    // lowest ids and undo the order the candidates were chosen in (HIGH first, channels in turn).
     Set<String> lockedMessages = new HashSet<>();
-    for (byte[] id :
-        messageMapper.lockForClaim(new ArrayList<>(messageIds.values()), scan.wanted)) {
-      lockedMessages.add(Uuid7.fromBytes(id));
+    lockMessages(messageMapper, scan.first, 0, lockedMessages);
+    List<DueDelivery> candidates = new ArrayList<>();
+    for (DueDelivery d : scan.first) {
+      if (lockedMessages.contains(Uuid7.fromBytes(d.messageId))) {
+        candidates.add(d);
+      }
+    }
+    int shortfall = scan.wanted - candidates.size();
+    if (shortfall > 0 && !scan.spare.isEmpty()) {
+      // Others hold some of those messages: as many of the spare ones instead.
+      List<DueDelivery> spare = new ArrayList<>();
+      for (DueDelivery d : scan.spare) {
+        if (!lockedMessages.contains(Uuid7.fromBytes(d.messageId))) {
+          spare.add(d);
+        }
+      }
+      lockMessages(messageMapper, spare, shortfall, lockedMessages);
+      for (DueDelivery d : scan.spare) {
+        if (lockedMessages.contains(Uuid7.fromBytes(d.messageId))) {
+          candidates.add(d);
+        }
+      }
     }
     List<byte[]> ids = new ArrayList<>();
     for (DueDelivery d : candidates) {
-      if (lockedMessages.contains(Uuid7.fromBytes(d.messageId))) {
-        ids.add(d.deliveryId);
-      }
+      ids.add(d.deliveryId);
     }
-    List<DueDelivery> locked = ids.isEmpty() ? List.of() : deliveries.lockDue(ids, nowUtc);
-    if (locked.size() < Math.min(candidates.size(), scan.wanted)) {
+    List<DueDelivery> locked =
+        inOrderOf(candidates, ids.isEmpty() ? List.of() : deliveries.lockDue(ids, nowUtc));
+    if (locked.size() < scan.wanted) {
       scan.more = true;
     }
     if (locked.isEmpty()) {
@@ -237,10 +275,15 @@ public final class RetryPoller implements AutoCloseable {
         reserved.add(d.channel);
         d.leaseExpiry = Times.utc(now.plus(policies.get(d.channel).timeout()).plus(leaseMargin));
         byStatus.computeIfAbsent(DeliveryStatus.valueOf(d.status), x -> new ArrayList<>()).add(d);
-        touchedMessages.add(d.messageId);
-      } else if (policies.has(d.channel) && !DeliveryStatus.SENDING.name().equals(d.status)) {
+        if (DeliveryStatus.SCHEDULED.name().equals(d.status)) {
+          // Only a scheduled message can change status by a claim (SCHEDULED to DISPATCHING): one
+          // with a PENDING, RETRYING or SENDING delivery is DISPATCHING before and after.
+          touchedMessages.add(d.messageId);
+        }
+      } else if (policies.has(d.channel)) {
         // Its endpoint's circuit is open or its endpoint's rate is spent: it waits in the database
-        // until then, out of the way of the channel's other endpoints.
+        // until then, out of the way of the channel's other endpoints. A lease that expired there
+        // goes back to PENDING, keeping the attempt its dead owner may have made.
         Duration hold = dispatcher.holdFor(d.channel, d.address);
         if (!hold.isZero()) {
           d.leaseExpiry = Times.utc(now.plus(hold)); // here: the new due time
@@ -249,6 +292,7 @@ public final class RetryPoller implements AutoCloseable {
       }
     }
     if (!held.isEmpty()) {
+      Transitions.require(DeliveryStatus.SENDING, DeliveryStatus.PENDING);
       int changed = deliveries.hold(held, nowUtc);
       if (changed != held.size()) {
         throw new IllegalStateException(
@@ -260,7 +304,7 @@ public final class RetryPoller implements AutoCloseable {
     for (var entry : byStatus.entrySet()) {
       Transitions.require(entry.getKey(), DeliveryStatus.SENDING);
       List<DueDelivery> claim = entry.getValue();
-      int changed = deliveries.claim(claim, entry.getKey().name(), instanceId, nowUtc);
+      int changed = HotUpdates.claim(s, claim, entry.getKey().name(), instanceId, nowUtc);
       if (changed != claim.size()) {
         // The rows are locked by this transaction; a mismatch means the table changed under the
         // lock, which must never happen: undo rather than send anything twice.
@@ -274,12 +318,48 @@ public final class RetryPoller implements AutoCloseable {
       expired.increment(expiredIds.size());
     }
     if (!touchedMessages.isEmpty()) {
-      messageMapper.deriveStatus(new ArrayList<>(touchedMessages), nowUtc);
+      HotUpdates.deriveStatus(s, new ArrayList<>(touchedMessages), nowUtc);
     }
     for (DueDelivery d : toSend) {
       d.attempts = d.attempts + 1; // the attempt number the claim assigned
     }
     return messages;
+  }
+
+  /** The rows of {@code locked} (as they are now) in the order of {@code candidates}. */
+  private static List<DueDelivery> inOrderOf(
+      List<DueDelivery> candidates, List<DueDelivery> locked) {
+    Map<String, DueDelivery> byId = new HashMap<>();
+    for (DueDelivery d : locked) {
+      byId.put(Uuid7.fromBytes(d.deliveryId), d);
+    }
+    List<DueDelivery> out = new ArrayList<>(locked.size());
+    for (DueDelivery c : candidates) {
+      DueDelivery d = byId.remove(Uuid7.fromBytes(c.deliveryId));
+      if (d != null) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Locks the messages of {@code rows} that no other transaction holds, in id order (the lock order
+   * every writer keeps), at most {@code limit} of them when {@code limit > 0}; adds their ids to
+   * {@code locked}.
+   */
+  private static void lockMessages(
+      MessageMapper mapper, List<DueDelivery> rows, int limit, Set<String> locked) {
+    Map<String, byte[]> ids = new TreeMap<>();
+    for (DueDelivery d : rows) {
+      ids.putIfAbsent(Uuid7.fromBytes(d.messageId), d.messageId);
+    }
+    if (ids.isEmpty()) {
+      return;
+    }
+    for (byte[] id : mapper.lockForClaim(new ArrayList<>(ids.values()), limit)) {
+      locked.add(Uuid7.fromBytes(id));
+    }
   }
 
   /**
@@ -288,17 +368,21 @@ public final class RetryPoller implements AutoCloseable {
    * limit, an open circuit or full capacity is not searched at all, so its backlog never fills the
    * batch. Channels take turns at coming first, so the batch size is shared fairly.
    */
-  private List<DueDelivery> candidates(DeliveryMapper deliveries, LocalDateTime now, Scan scan) {
+  private void candidates(DeliveryMapper deliveries, LocalDateTime now, Scan scan) {
     scan.wanted = 0;
     List<String> channels = new ArrayList<>(policies.channels());
     Collections.rotate(channels, -(int) (runs++ % Math.max(1, channels.size())));
-    List<DueDelivery> out = new ArrayList<>();
     for (String channel : channels) {
       if (!dispatcher.channels().contains(channel)) {
         continue;
       }
       int high = dispatcher.room(channel, Priority.HIGH);
       int normal = dispatcher.room(channel, Priority.NORMAL);
+      Duration untilPermits = dispatcher.untilPermits(channel);
+      if (untilPermits != null
+          && (scan.permitsNanos < 0 || untilPermits.toNanos() < scan.permitsNanos)) {
+        scan.permitsNanos = untilPermits.toNanos();
+      }
       for (Priority priority : Priority.values()) {
         int room = priority == Priority.HIGH ? high : Math.min(high, normal);
         int limit = Math.min(room, batchSize - scan.wanted);
@@ -311,8 +395,9 @@ public final class RetryPoller implements AutoCloseable {
         // Twice what fits: other instances' pollers read the same head of the queue, and the
         // messages they lock first are skipped, so the rest must be there to take.
         List<DueDelivery> due = deliveries.selectDue(channel, priority.name(), now, 2 * limit);
-        out.addAll(due);
         int fits = Math.min(due.size(), limit);
+        scan.first.addAll(due.subList(0, fits));
+        scan.spare.addAll(due.subList(fits, due.size()));
         scan.wanted += fits;
         high -= fits;
         if (priority != Priority.HIGH) {
@@ -323,7 +408,6 @@ public final class RetryPoller implements AutoCloseable {
         }
       }
     }
-    return out;
   }
 
   private Map<byte[], MessageRow> messages(
@@ -342,45 +426,61 @@ public final class RetryPoller implements AutoCloseable {
 
   private void dispatchClaimed(List<DueDelivery> claimedRows, Map<byte[], MessageRow> messages) {
     for (DueDelivery d : claimedRows) {
-      MessageRow m = messages.get(d.messageId);
-      String deliveryId = Uuid7.fromBytes(d.deliveryId);
-      String messageId = Uuid7.fromBytes(d.messageId);
-      Map<String, Object> params = parse(m == null ? null : m.params);
-      Map<String, Object> data = parse(m == null ? null : m.data);
-      String renderError = null;
-      Renderer.Rendered rendered = null;
-      if (m == null) {
-        renderError = "message " + messageId + " not found";
-      } else {
-        try {
-          rendered = renderer.render(m.template, d.channel, params, m.title, m.content);
-        } catch (Renderer.RenderException e) {
-          renderError = e.getMessage();
-        }
-      }
-      OutboundDelivery out =
-          new OutboundDelivery(
-              deliveryId,
-              messageId,
-              m == null ? messageId : m.traceId,
-              m == null ? null : m.bizType,
-              m == null ? null : m.bizId,
-              m == null ? null : m.userId,
-              d.channel,
-              d.address,
-              rendered == null ? null : rendered.title(),
-              rendered == null ? "" : rendered.content(),
-              rendered == null ? null : rendered.html(),
-              data,
-              m == null ? null : Times.instant(m.createdAt),
-              d.attempts);
-      DispatchJob job = new DispatchJob(out, Priority.valueOf(d.priority), instanceId, d.resends);
-      if (renderError != null) {
-        dispatcher.failUnsent(job, renderError);
-      } else {
-        dispatcher.dispatch(job);
+      try {
+        dispatchClaimed(d, messages.get(d.messageId));
+      } catch (RuntimeException e) {
+        // The claim is committed and holds a reservation: end it as a recorded failure rather
+        // than leave the channel's capacity taken until a restart.
+        log.error(
+            "Delivery {} could not be prepared for sending", Uuid7.fromBytes(d.deliveryId), e);
+        failures.increment();
+        dispatcher.failUnsent(
+            job(d, null, null, Map.of()), "could not be prepared for sending: " + e);
       }
     }
+  }
+
+  private void dispatchClaimed(DueDelivery d, MessageRow m) {
+    String renderError = null;
+    Renderer.Rendered rendered = null;
+    if (m == null) {
+      renderError = "message " + Uuid7.fromBytes(d.messageId) + " not found";
+    } else {
+      try {
+        rendered = renderer.render(m.template, d.channel, parse(m.params), m.title, m.content);
+      } catch (Renderer.RenderException e) {
+        renderError = e.getMessage();
+      }
+    }
+    DispatchJob job = job(d, m, rendered, m == null ? Map.of() : parse(m.data));
+    if (renderError != null) {
+      dispatcher.failUnsent(job, renderError);
+    } else {
+      dispatcher.dispatch(job);
+    }
+  }
+
+  /** The job for a claimed delivery; without its message or rendering when they are missing. */
+  private DispatchJob job(
+      DueDelivery d, MessageRow m, Renderer.Rendered rendered, Map<String, Object> data) {
+    String messageId = Uuid7.fromBytes(d.messageId);
+    OutboundDelivery out =
+        new OutboundDelivery(
+            Uuid7.fromBytes(d.deliveryId),
+            messageId,
+            m == null ? messageId : m.traceId,
+            m == null ? null : m.bizType,
+            m == null ? null : m.bizId,
+            m == null ? null : m.userId,
+            d.channel,
+            d.address,
+            rendered == null ? null : rendered.title(),
+            rendered == null ? "" : rendered.content(),
+            rendered == null ? null : rendered.html(),
+            data,
+            m == null ? null : Times.instant(m.createdAt),
+            d.attempts);
+    return new DispatchJob(out, Priority.valueOf(d.priority), instanceId, d.resends);
   }
 
   private static Map<String, Object> parse(String json) {
@@ -426,12 +526,10 @@ public final class RetryPoller implements AutoCloseable {
    * the dispatcher.
    */
   public void roomFreed() {
-    if (waitingForRoom) {
-      waitingForRoom = false;
-      Thread t = thread;
-      if (t != null) {
-        LockSupport.unpark(t);
-      }
+    roomFreed.incrementAndGet();
+    Thread t = thread;
+    if (t != null) {
+      LockSupport.unpark(t);
     }
   }
 
@@ -442,15 +540,18 @@ public final class RetryPoller implements AutoCloseable {
    */
   private void awaitRoom() throws InterruptedException {
     Thread.sleep(SHORT_PAUSE_MS);
-    waitingForRoom = true;
-    long until = System.nanoTime() + jittered().toNanos();
-    while (running && waitingForRoom && System.nanoTime() < until) {
+    long wait = jittered().toNanos();
+    if (permitsNanos >= 0) {
+      // A rate limiter refills on its own, with no send to tell: look again when it has.
+      wait = Math.min(wait, permitsNanos);
+    }
+    long until = System.nanoTime() + wait;
+    while (running && roomFreed.get() == roomSeen && System.nanoTime() < until) {
       LockSupport.parkNanos(this, Math.min(until - System.nanoTime(), 50_000_000L));
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
     }
-    waitingForRoom = false;
   }
 
   /** The interval with up to 20% jitter either way, so instances do not poll in lockstep. */

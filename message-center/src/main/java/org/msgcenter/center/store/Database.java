@@ -101,6 +101,37 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work} in one transaction like {@link #inTransaction}, and again when the database
+   * rolled it back to break a deadlock or a lock wait timeout, up to {@code tries} times in all.
+   */
+  public <T> T inTransactionRetrying(int tries, Function<SqlSession, T> work) {
+    for (int i = 1; ; i++) {
+      try {
+        return inTransaction(work);
+      } catch (RuntimeException e) {
+        if (i >= tries || !rolledBackByDatabase(e)) {
+          throw e;
+        }
+        log.debug("Transaction rolled back by the database (try {} of {}); again", i, tries, e);
+      }
+    }
+  }
+
+  /** Whether the database rolled the transaction back on its own (deadlock, lock wait timeout). */
+  public static boolean rolledBackByDatabase(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransactionRollbackException) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLException sql
+          && ("40001".equals(sql.getSQLState()) || sql.getErrorCode() == 1205)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public void close() {
     dataSource.close();

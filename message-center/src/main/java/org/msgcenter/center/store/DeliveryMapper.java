@@ -7,16 +7,6 @@ import org.apache.ibatis.annotations.Param;
 /** SQL on {@code delivery}; statements in DeliveryMapper.xml. Updates are conditional. */
 public interface DeliveryMapper {
 
-  /**
-   * Ends the leases of these SENDING deliveries that {@code owner} holds, setting {@code status}
-   * and the per-row values; returns how many rows changed.
-   */
-  int finishSending(
-      @Param("rows") List<DeliveryOutcome> rows,
-      @Param("status") String status,
-      @Param("owner") String owner,
-      @Param("now") LocalDateTime now);
-
   /** The deliveries among {@code ids} still SENDING under {@code owner}. */
   List<byte[]> selectLeased(@Param("ids") List<byte[]> ids, @Param("owner") String owner);
 
@@ -38,13 +28,6 @@ public interface DeliveryMapper {
 
   /** Locks those of {@code ids} that are still due, skipping rows other transactions hold. */
   List<DueDelivery> lockDue(@Param("ids") List<byte[]> ids, @Param("now") LocalDateTime now);
-
-  /** Leases these deliveries to {@code owner} with the next attempt number. */
-  int claim(
-      @Param("rows") List<DueDelivery> rows,
-      @Param("from") String from,
-      @Param("owner") String owner,
-      @Param("now") LocalDateTime now);
 
   /**
    * Moves the due time of these locked, unclaimed deliveries to their {@code leaseExpiry} field

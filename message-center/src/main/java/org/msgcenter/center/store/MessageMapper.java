@@ -18,9 +18,6 @@ public interface MessageMapper {
       @Param("by") byte[] by,
       @Param("now") LocalDateTime now);
 
-  /** Derives each message's status from its deliveries, in SQL (docs/states.md). */
-  int deriveStatus(@Param("ids") List<byte[]> ids, @Param("now") LocalDateTime now);
-
   /**
    * Locks these messages, in id order, before their deliveries change: the one lock order of the
    * center, which keeps concurrent writers of one message from deadlocking or deriving a stale
@@ -29,8 +26,8 @@ public interface MessageMapper {
   List<byte[]> lockForUpdate(@Param("ids") List<byte[]> ids);
 
   /**
-   * Locks up to {@code limit} of these messages that no other transaction holds, in id order;
-   * returns their ids.
+   * Locks those of these messages that no other transaction holds, in id order, up to {@code limit}
+   * of them when {@code limit > 0}; returns their ids.
    */
   List<byte[]> lockForClaim(@Param("ids") List<byte[]> ids, @Param("limit") int limit);
 

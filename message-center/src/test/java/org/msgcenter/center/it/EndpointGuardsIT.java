@@ -169,6 +169,49 @@ class EndpointGuardsIT {
     }
   }
 
+  @Test
+  void deliveries_of_no_endpoint_wait_out_their_channels_open_circuit_without_blocking_endpoints(
+      EmbeddedKafka kafka, TestDatabase db, @TempDir Path dir) throws Exception {
+    try (WebhookSink sink = new WebhookSink().answer("/down", 503);
+        CenterHarness harness =
+            new CenterHarness(kafka, db.jdbcUrl(), db.user(), db.password(), dir)) {
+      harness.set("route.down.channels", "webhook");
+      harness.set("route.down.target.webhook", sink.url("/down"));
+      harness.set("route.partner.channels", "webhook");
+      harness.set("route.partner.target.webhook", sink.url("/partner"));
+      harness.set("channel.webhook.endpoint.partner.url", sink.url("/partner"));
+      harness.set("channel.webhook.capacity", "4");
+      harness.set("channel.webhook.reservedForHigh", "0");
+      harness.set("channel.webhook.circuit.window", "10");
+      harness.set("channel.webhook.circuit.minimumCalls", "5");
+      // Longer than the test waits for the partner: only a held backlog lets the partner through.
+      harness.set("channel.webhook.circuit.openDuration", "60s");
+      harness.set("channel.webhook.retry.maxAttempts", "50");
+      harness.set("channel.webhook.retry.initialBackoff", "100ms");
+      harness.set("channel.webhook.retry.maxBackoff", "200ms");
+      harness.set("poller.interval", "100ms");
+      harness.start();
+
+      for (int i = 0; i < 60; i++) {
+        harness.publish(notification("down", i));
+      }
+      await().atMost(WAIT).until(() -> circuit(harness, "webhook", "open"));
+      // The channel's failing deliveries are due again within 200 ms, ahead of anything new.
+      for (int i = 0; i < 40; i++) {
+        harness.publish(notification("partner", i));
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> sink.received("/partner").size() == 40);
+      assertThat(circuit(harness, "webhook", "open")).as("channel circuit still open").isTrue();
+      assertThat(
+              harness.count(
+                  "SELECT COUNT(*) FROM delivery d JOIN message m ON m.message_id = d.message_id"
+                      + " WHERE m.biz_type = 'down' AND d.status IN ('PENDING','RETRYING')"
+                      + " AND d.next_attempt_at > UTC_TIMESTAMP(3) + INTERVAL 30 SECOND"))
+          .as("failing deliveries waiting for the circuit to half-open")
+          .isGreaterThan(0);
+    }
+  }
+
   private static void publishAll(CenterHarness harness, int count, String bizType) {
     List<CompletableFuture<?>> acks = new ArrayList<>();
     for (int i = 0; i < count; i++) {
