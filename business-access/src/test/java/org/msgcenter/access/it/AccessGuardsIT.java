@@ -197,6 +197,53 @@ class AccessGuardsIT {
   }
 
   @Test
+  void a_password_change_takes_effect_and_notifies_the_user() {
+    String bob = api.signIn("bob", "bob-demo-pass");
+    String path = "/api/account/change-password";
+
+    Api.Response wrong =
+        api.post(
+            path,
+            "{\"currentPassword\":\"guess\",\"newPassword\":\"bob-new-password\"}",
+            bearer(bob));
+    assertThat(wrong.status()).isEqualTo(422);
+    assertThat(wrong.fields()).containsExactly("currentPassword");
+    Api.Response shortOne =
+        api.post(
+            path, "{\"currentPassword\":\"bob-demo-pass\",\"newPassword\":\"short\"}", bearer(bob));
+    assertThat(shortOne.status()).isEqualTo(400);
+    assertThat(shortOne.rule("newPassword")).isEqualTo("must be at least 10 characters");
+
+    Api.Response changed =
+        api.post(
+            path,
+            "{\"currentPassword\":\"bob-demo-pass\",\"newPassword\":\"bob-new-password\"}",
+            bearer(bob));
+    try {
+      assertThat(changed.status()).as("%s", changed).isEqualTo(200);
+      assertThat(
+              api.post(
+                      "/api/sessions",
+                      "{\"username\":\"bob\",\"password\":\"bob-demo-pass\"}",
+                      Map.of())
+                  .status())
+          .isEqualTo(401);
+      api.signIn("bob", "bob-new-password");
+      assertThat(
+              stack.accessRows(
+                  "SELECT COUNT(*) AS n FROM msgcenter_outbox WHERE payload LIKE ?",
+                  "%\"bizType\":\"account.password-changed\"%\"userId\":\"u-1002\"%"))
+          .extracting(r -> ((Number) r.get("n")).intValue())
+          .containsExactly(1);
+    } finally {
+      api.post(
+          path,
+          "{\"currentPassword\":\"bob-new-password\",\"newPassword\":\"bob-demo-pass\"}",
+          bearer(bob));
+    }
+  }
+
+  @Test
   void a_wrong_password_gets_401_without_saying_which_part_was_wrong() {
     Api.Response wrong =
         api.post("/api/sessions", "{\"username\":\"alice\",\"password\":\"nope\"}", Map.of());
