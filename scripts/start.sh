@@ -5,8 +5,9 @@
 # Stop everything with scripts/stop.sh.
 #
 # Environment: MSGCENTER_ZK_PORT (2181), MSGCENTER_KAFKA_PORT (9092), MSGCENTER_DB_PORT (3306)
-# and the other MSGCENTER_* settings of LocalStack; MSGCENTER_START_TIMEOUT seconds to wait for
-# each process (120); MSGCENTER_JAVA_OPTS for the JVMs ("-Xms256m -Xmx1g").
+# and the other MSGCENTER_* settings of LocalStack; MSGCENTER_ACCESS_HTTP_PORT (8080) and the
+# other MSGCENTER_ACCESS_* settings of the business access server; MSGCENTER_START_TIMEOUT
+# seconds to wait for each process (120); MSGCENTER_JAVA_OPTS for the JVMs ("-Xms256m -Xmx1g").
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -19,8 +20,9 @@ readonly ZK_PORT=${MSGCENTER_ZK_PORT:-2181}
 readonly KAFKA_PORT=${MSGCENTER_KAFKA_PORT:-9092}
 readonly DB_PORT=${MSGCENTER_DB_PORT:-3306}
 readonly CENTER_HTTP_PORT=${MSGCENTER_HTTP_PORT:-8081}
+readonly ACCESS_HTTP_PORT=${MSGCENTER_ACCESS_HTTP_PORT:-8080}
 # Modules whose jars the started processes run; a new service adds its module here.
-readonly MODULES=(testkit message-center)
+readonly MODULES=(testkit message-center business-access)
 
 STARTED=()
 
@@ -70,7 +72,7 @@ build_if_needed() {
 # java_command MODULE MAIN_CLASS: the command line that runs MAIN_CLASS from MODULE's jar.
 java_command() {
   local module=$1 main_class=$2 classpath
-  # Jars in plugins/ come last: a channel is added by dropping its jar there.
+  # Jars in plugins/ come last: a channel or a business module is added by dropping its jar there.
   classpath="$(module_jar "$module"):$(<"$module/target/classpath.txt"):plugins/*"
   # shellcheck disable=SC2086 # JAVA_OPTS holds several options
   printf '%q ' java $JAVA_OPTS -cp "$classpath" "$main_class"
@@ -147,6 +149,8 @@ http_ok() {
 
 center_ready() { http_ok "$CENTER_HTTP_PORT" /health; }
 
+access_ready() { http_ok "$ACCESS_HTTP_PORT" /health; }
+
 localstack_ready() {
   grep -q 'Local stack ready' "$LOG_DIR/localstack.log" &&
     port_open "$ZK_PORT" && port_open "$KAFKA_PORT" && port_open "$DB_PORT"
@@ -163,6 +167,10 @@ main() {
   # Services, in dependency order. Each reads conf/ and honours MSGCENTER_* overrides.
   start_service message-center \
     "$(java_command message-center org.msgcenter.center.MessageCenter) conf/message-center.properties" center_ready
+  # The access server reads from the center's Dubbo services, so it starts after the center.
+  export MSGCENTER_ACCESS_HTTP_PORT=$ACCESS_HTTP_PORT
+  start_service business-access \
+    "$(java_command business-access org.msgcenter.access.AccessServer) conf/business-access.properties" access_ready
 
   cat <<EOF
 
@@ -172,8 +180,10 @@ Message Center local stack is running:
   MariaDB    jdbc:mariadb://localhost:$DB_PORT/msgcenter  (user msgcenter, password msgcenter;
              database msgcenter_access too)
   Message center  health http://localhost:$CENTER_HTTP_PORT/health, metrics /metrics
+  Business access http://localhost:$ACCESS_HTTP_PORT/ (demo page: alice / alice-demo-pass,
+                  bob / bob-demo-pass, carol / carol-demo-pass), API /api/..., /openapi.json
   Data       ${MSGCENTER_DATA_DIR:-data}/
-  Logs       $LOG_DIR/localstack.log, $LOG_DIR/message-center.log
+  Logs       $LOG_DIR/localstack.log, $LOG_DIR/message-center.log, $LOG_DIR/business-access.log
 Stop it with scripts/stop.sh
 EOF
 }

@@ -11,7 +11,8 @@ import java.sql.Statement;
 /**
  * One message with fixed ids and times, written straight into the tables, whose view is {@code
  * query/golden-message.json}: an in-app delivery read by the user, and a webhook delivery to a URL
- * with a token in it that failed, was resent by command and then sent.
+ * with a token in it that failed, was resent by command and then sent. The access server's HTTP API
+ * is held to the same file (business-access's {@code AccessEndToEndIT}): one shape everywhere.
  */
 final class GoldenMessage {
   static final String MESSAGE_ID = "0193a3f0-5c2e-7b1a-9c3d-4e5f6a7b8c9d";
