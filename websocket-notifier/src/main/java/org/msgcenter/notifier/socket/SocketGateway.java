@@ -1,0 +1,322 @@
+package org.msgcenter.notifier.socket;
+
+import com.corundumstudio.socketio.AckRequest;
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketConfig;
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.namespace.Namespace;
+import com.corundumstudio.socketio.protocol.Packet;
+import com.corundumstudio.socketio.protocol.PacketType;
+import com.corundumstudio.socketio.transport.NamespaceClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.msgcenter.notifier.auth.TokenVerifier;
+import org.msgcenter.notifier.auth.TokenVerifier.Refused;
+import org.msgcenter.notifier.auth.TokenVerifier.Verdict;
+import org.msgcenter.notifier.config.NotifierConfig;
+import org.msgcenter.notifier.realtime.RealtimeEvent;
+import org.msgcenter.notifier.realtime.RecentEvents;
+import org.msgcenter.notifier.receipts.ReceiptPublisher;
+import org.msgcenter.notifier.replay.CenterClient;
+import org.msgcenter.notifier.replay.Replayer;
+import org.msgcenter.notifier.socket.internal.ReadRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Socket.IO server: standard protocol (Engine.IO 4 and 3, websocket and polling), token auth
+ * ({@link Authenticator}), one {@link Session} per authenticated connection, replay on connect,
+ * live notifications from {@link #deliver}, acks and {@code read} turned into receipts.
+ *
+ * <p>Events a client may send: {@code read} with {@code {messageIds: [...]}}. A bad payload is
+ * answered with {@code {ok: false, errors: [...]}} through the client's ack (or, without one, a
+ * {@code request_error} event {@code {event, errors}}); the valid ids of the same payload are still
+ * recorded.
+ */
+public final class SocketGateway implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SocketGateway.class);
+
+  /** Sent after the replay: {@code {count, truncated}}, or {@code {count: 0, error}}. */
+  static final String REPLAY = "replay";
+
+  static final String READ = "read";
+  static final String REQUEST_ERROR = "request_error";
+
+  /** Tries to read the inbox before a connection gets its live events without a replay. */
+  private static final int REPLAY_ATTEMPTS = 3;
+
+  private final SocketIOServer server;
+  private final Sessions sessions = new Sessions();
+  private final Authenticator auth;
+  private final Emitter emitter;
+  private final Replayer replayer;
+  private final CenterClient center;
+  private final ReceiptPublisher receipts;
+  private final RecentEvents recent;
+  private final ExecutorService replays;
+  private final ScheduledExecutorService timers;
+  private final Counter replayFailed;
+  private final Counter badRequests;
+  private boolean closed;
+
+  public SocketGateway(
+      NotifierConfig.SocketIo config,
+      TokenVerifier verifier,
+      Replayer replayer,
+      CenterClient center,
+      ReceiptPublisher receipts,
+      RecentEvents recent,
+      ExecutorService replays,
+      ScheduledExecutorService timers,
+      MeterRegistry metrics) {
+    this.auth = new Authenticator(verifier, config.allowedOrigins(), config.anyOrigin(), metrics);
+    this.replayer = replayer;
+    this.center = center;
+    this.receipts = receipts;
+    this.recent = recent;
+    this.replays = replays;
+    this.timers = timers;
+    this.emitter = new Emitter(receipts, recent, metrics);
+    this.replayFailed = metrics.counter("notifier.replay.failed");
+    this.badRequests = metrics.counter("notifier.bad.requests");
+    Gauge.builder("notifier.clients.connected", sessions, Sessions::connected)
+        .description("authenticated Socket.IO connections")
+        .register(metrics);
+    Gauge.builder("notifier.users.connected", sessions, Sessions::users).register(metrics);
+
+    Configuration c = new Configuration();
+    c.setHostname(config.host());
+    c.setPort(config.port());
+    c.setPingInterval((int) config.pingInterval().toMillis());
+    c.setPingTimeout((int) config.pingTimeout().toMillis());
+    c.setMaxFramePayloadLength(config.maxPayloadBytes());
+    c.setMaxHttpContentLength(config.maxPayloadBytes());
+    c.setBossThreads(1);
+    c.setWorkerThreads(config.workerThreads());
+    // null: CORS answers with the request's origin, which the handshake already checked.
+    c.setOrigin(null);
+    c.setAuthorizationListener(auth::handshake);
+    SocketConfig socket = new SocketConfig();
+    socket.setReuseAddress(true);
+    socket.setTcpNoDelay(true);
+    c.setSocketConfig(socket);
+    this.server = new SocketIOServer(c);
+    server.getNamespace(Namespace.DEFAULT_NAME).addAuthTokenListener(this::onAuthPayload);
+    server.addConnectListener(this::onConnect);
+    server.addDisconnectListener(this::onDisconnect);
+    server.addEventListener(READ, Object.class, this::onRead);
+  }
+
+  /** Binds the port; fails if it is taken. */
+  public void start() {
+    server.start();
+    log.info("Socket.IO listening on port {}", port());
+  }
+
+  public int port() {
+    return server.getConfiguration().getPort();
+  }
+
+  public Sessions sessions() {
+    return sessions;
+  }
+
+  private com.corundumstudio.socketio.AuthTokenResult onAuthPayload(
+      Object authData, SocketIOClient client) {
+    var result = auth.authPayload(authData, client);
+    if (!result.isSuccess()) {
+      // The client got connect_error; its engine connection has no more use.
+      closeLater(client);
+    }
+    return result;
+  }
+
+  private void onConnect(SocketIOClient client) {
+    Verdict v = auth.identity(client);
+    if (v instanceof Refused r) {
+      // A v4 client already got CONNECT; connect_error still reaches it (and v2's error).
+      Packet p = new Packet(PacketType.MESSAGE, client.getEngineIOVersion());
+      p.setSubType(PacketType.ERROR);
+      p.setNsp(client.getNamespace().getName());
+      p.setData(Authenticator.errorData(r.reason(), r.message()));
+      client.send(p);
+      closeLater(client);
+      return;
+    }
+    String user = client.get(Authenticator.USER);
+    Session s = new Session(client, user, client.get(Authenticator.SINCE), emitter);
+    sessions.add(s);
+    log.debug("{} connected from {}, since={}", s, client.getRemoteAddress(), s.since());
+    try {
+      replays.execute(() -> replay(s));
+    } catch (RejectedExecutionException e) {
+      replayFailed(s, "the notifier is busy replaying for other connections");
+    }
+  }
+
+  private void replay(Session s) {
+    RuntimeException last = null;
+    for (int attempt = 1; attempt <= REPLAY_ATTEMPTS; attempt++) {
+      if (!s.client().isChannelOpen() || sessions.get(s.id()) == null) {
+        return;
+      }
+      try {
+        Replayer.Missed missed = replayer.missed(s.userId(), s.since());
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("count", missed.events().size());
+        summary.put("truncated", missed.truncated());
+        s.replayed(missed.events(), summary);
+        log.debug("{} replayed {} notification(s)", s, missed.events().size());
+        return;
+      } catch (RuntimeException e) {
+        last = e;
+        sleep(attempt * 500L);
+      } catch (Throwable t) {
+        last = new IllegalStateException(t);
+        break;
+      }
+    }
+    log.warn("{}: replay failed after {} attempts", s, REPLAY_ATTEMPTS, last);
+    replayFailed(s, "the center's inbox could not be read: " + last);
+  }
+
+  private void replayFailed(Session s, String message) {
+    replayFailed.increment();
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("count", 0);
+    summary.put("truncated", false);
+    summary.put("error", message);
+    s.replayed(List.of(), summary);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void onDisconnect(SocketIOClient client) {
+    Session s = sessions.remove(client.getSessionId());
+    if (s != null) {
+      log.debug("{} disconnected", s);
+    }
+  }
+
+  private void onRead(SocketIOClient client, Object data, AckRequest ack) {
+    Session s = sessions.get(client.getSessionId());
+    if (s == null) {
+      answer(client, ack, 0, new ArrayList<>(List.of("read: the connection is not authenticated")));
+      return;
+    }
+    ReadRequest request = ReadRequest.parse(data);
+    List<String> errors = new ArrayList<>(request.errors());
+    List<String> unknown = new ArrayList<>();
+    int recorded = 0;
+    for (String messageId : request.messageIds()) {
+      String deliveryId = deliveryIdOf(s, messageId);
+      if (deliveryId == null) {
+        unknown.add(messageId);
+      } else {
+        receipts.publish(ReceiptPublisher.READ, s.userId(), messageId, deliveryId);
+        recorded++;
+      }
+    }
+    if (unknown.isEmpty()) {
+      answer(client, ack, recorded, errors);
+      return;
+    }
+    // Messages this notifier did not hand out: the center finds their deliveries itself.
+    int known = recorded;
+    try {
+      replays.execute(
+          () -> {
+            int n = known;
+            try {
+              center.markRead(s.userId(), unknown);
+              n += unknown.size();
+            } catch (Throwable t) {
+              log.warn("{}: markRead of {} message(s) failed", s, unknown.size(), t);
+              errors.add("read: " + unknown.size() + " messageId(s) not recorded; send them again");
+            }
+            answer(client, ack, n, errors);
+          });
+    } catch (RejectedExecutionException e) {
+      errors.add("read: the notifier is busy; send " + unknown.size() + " messageId(s) again");
+      answer(client, ack, known, errors);
+    }
+  }
+
+  private void answer(SocketIOClient client, AckRequest ack, int recorded, List<String> errors) {
+    if (!errors.isEmpty()) {
+      badRequests.increment();
+      log.info("Bad read from {}: {}", client.getSessionId(), errors);
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("ok", errors.isEmpty());
+    answer.put("read", recorded);
+    answer.put("errors", errors);
+    if (ack.isAckRequested()) {
+      ack.sendAckData(answer);
+    } else if (!errors.isEmpty()) {
+      client.sendEvent(REQUEST_ERROR, Map.of("event", READ, "errors", errors));
+    }
+  }
+
+  private String deliveryIdOf(Session s, String messageId) {
+    String id = s.deliveryIdOf(messageId);
+    if (id != null) {
+      return id;
+    }
+    for (Session other : sessions.of(s.userId())) {
+      id = other.deliveryIdOf(messageId);
+      if (id != null) {
+        return id;
+      }
+    }
+    return recent.deliveryIdOf(s.userId(), messageId);
+  }
+
+  /** A realtime event: to every connection of its user on this notifier. */
+  public void deliver(RealtimeEvent e) {
+    recent.add(e);
+    for (Session s : sessions.of(e.userId())) {
+      s.live(e);
+    }
+  }
+
+  private void closeLater(SocketIOClient client) {
+    timers.schedule(
+        () -> {
+          if (client instanceof NamespaceClient nc) {
+            nc.getBaseClient().disconnect();
+          } else {
+            client.disconnect();
+          }
+        },
+        500,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Closes every connection and the port. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    server.stop();
+    sessions.all().forEach(s -> sessions.remove(s.id()));
+  }
+}
