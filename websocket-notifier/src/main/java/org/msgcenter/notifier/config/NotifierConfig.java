@@ -51,6 +51,7 @@ public record NotifierConfig(
           Map.entry("socketio.pingTimeout", "20s"),
           Map.entry("socketio.maxPayloadBytes", "65536"),
           Map.entry("socketio.workerThreads", "0"),
+          Map.entry("socketio.authTimeout", "10s"),
           Map.entry("http.port", "8082"),
           Map.entry("jwt.secret", LOCAL_JWT_SECRET),
           Map.entry("jwt.leeway", "5s"),
@@ -72,6 +73,7 @@ public record NotifierConfig(
    * @param allowedOrigins browser origins allowed to connect ({@code *}: any); clients that send no
    *     {@code Origin} header (apps, servers) are not browsers and always pass
    * @param workerThreads netty worker threads; 0: twice the processors
+   * @param authTimeout how long a v4 client without a query token has to send its auth payload
    */
   public record SocketIo(
       String host,
@@ -80,7 +82,8 @@ public record NotifierConfig(
       Duration pingInterval,
       Duration pingTimeout,
       int maxPayloadBytes,
-      int workerThreads) {
+      int workerThreads,
+      Duration authTimeout) {
 
     public boolean anyOrigin() {
       return allowedOrigins.contains("*");
@@ -157,6 +160,8 @@ public record NotifierConfig(
     Duration pingTimeout = s.duration("socketio.pingTimeout", Duration.ofSeconds(20));
     positive("socketio.pingInterval", pingInterval);
     positive("socketio.pingTimeout", pingTimeout);
+    Duration authTimeout = s.duration("socketio.authTimeout", Duration.ofSeconds(10));
+    positive("socketio.authTimeout", authTimeout);
     Duration linger = s.duration("kafka.receiptsLinger", Duration.ofMillis(20));
     if (linger.compareTo(Duration.ofSeconds(5)) > 0) {
       throw Settings.error("kafka.receiptsLinger", linger.toString(), "must be at most 5s");
@@ -172,7 +177,8 @@ public record NotifierConfig(
                 pingInterval,
                 pingTimeout,
                 s.integer("socketio.maxPayloadBytes", 65_536, 1_024, 16 * 1024 * 1024),
-                s.integer("socketio.workerThreads", 0, 0, 256)),
+                s.integer("socketio.workerThreads", 0, 0, 256),
+                authTimeout),
             s.integer("http.port", 8082, 0, 65_535),
             new Jwt(s.string("jwt.secret"), s.duration("jwt.leeway", Duration.ofSeconds(5))),
             new Kafka(

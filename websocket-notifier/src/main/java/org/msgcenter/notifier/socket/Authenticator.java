@@ -1,6 +1,5 @@
 package org.msgcenter.notifier.socket;
 
-import com.corundumstudio.socketio.AuthTokenResult;
 import com.corundumstudio.socketio.AuthorizationResult;
 import com.corundumstudio.socketio.HandshakeData;
 import com.corundumstudio.socketio.SocketIOClient;
@@ -29,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *       {@code {message, data: {reason}}}.
  * </ul>
  *
- * A client that sent no auth payload (Socket.IO v2/EIO3 clients never do) is decided by {@link
- * #identity} when it connects.
+ * netty-socketio runs its connect listeners at the handshake, before a v4 client's namespace
+ * connect: the query's verdict is known then, the auth payload's only later.
  */
 final class Authenticator {
   private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
@@ -78,63 +77,53 @@ final class Authenticator {
     return new AuthorizationResult(true, store);
   }
 
-  /** The v4 namespace connect with an {@code auth} payload. */
-  AuthTokenResult authPayload(Object auth, SocketIOClient client) {
+  /**
+   * The v4 namespace connect with an {@code auth} payload: {@code {token, since}}, the token
+   * falling back to the query's. Returns who it names, or the refusal (already counted).
+   */
+  Verdict authPayload(Object auth, SocketIOClient client) {
     if (!(auth instanceof Map<?, ?> map)) {
-      return refuse(client, Reason.BAD_REQUEST, "auth must be an object {token, since}");
+      return refused(client, Reason.BAD_REQUEST, "auth must be an object {token, since}");
     }
     Object token = map.get("token");
     Object since = map.get("since");
     if (token != null && !(token instanceof String)) {
-      return refuse(client, Reason.BAD_REQUEST, "auth.token must be a string");
+      return refused(client, Reason.BAD_REQUEST, "auth.token must be a string");
     }
     if (since != null && !(since instanceof String)) {
-      return refuse(client, Reason.BAD_REQUEST, "auth.since must be a messageId string");
+      return refused(client, Reason.BAD_REQUEST, "auth.since must be a messageId string");
     }
     Verdict v = token != null ? verifier.verify((String) token) : client.get(QUERY_VERDICT);
-    if (v == null) {
-      v = verifier.verify(null);
-    }
-    if (v instanceof Refused r) {
-      return refuse(client, r.reason(), r.message());
-    }
-    String sinceText = since != null ? (String) since : client.get(QUERY_SINCE);
-    String problem = sinceProblem(sinceText);
-    if (problem != null) {
-      return refuse(client, Reason.BAD_REQUEST, problem);
-    }
-    client.set(USER, ((Verified) v).userId());
-    if (sinceText != null && !sinceText.isEmpty()) {
-      client.set(SINCE, sinceText);
-    }
-    return AuthTokenResult.AuthTokenResultSuccess;
+    return checked(client, v, since != null ? (String) since : client.get(QUERY_SINCE));
   }
 
   /**
-   * The connection's verified user and since, or the refusal for a client that sent no usable auth
-   * payload and no valid query token.
+   * The token and since of the handshake's query string, or null when it had no token (then a v4
+   * client may still send one in its auth payload).
    */
-  Verdict identity(SocketIOClient client) {
-    String user = client.get(USER);
-    if (user != null) {
-      return new Verified(user, null);
-    }
+  Verdict query(SocketIOClient client) {
     Verdict v = client.get(QUERY_VERDICT);
+    return v == null ? null : checked(client, v, client.get(QUERY_SINCE));
+  }
+
+  /** The refusal of a client that sent no token at all. */
+  Refused missing(SocketIOClient client) {
+    return (Refused) checked(client, null, null);
+  }
+
+  private Verdict checked(SocketIOClient client, Verdict v, String since) {
     if (v == null) {
       v = verifier.verify(null);
     }
     if (v instanceof Refused r) {
-      count(r.reason(), r.message(), client);
-      return r;
+      return refused(client, r.reason(), r.message());
     }
-    String since = client.get(QUERY_SINCE);
     String problem = sinceProblem(since);
     if (problem != null) {
-      count(Reason.BAD_REQUEST, problem, client);
-      return new Refused(Reason.BAD_REQUEST, problem);
+      return refused(client, Reason.BAD_REQUEST, problem);
     }
     client.set(USER, ((Verified) v).userId());
-    if (since != null) {
+    if (since != null && !since.isEmpty()) {
       client.set(SINCE, since);
     }
     return v;
@@ -155,18 +144,14 @@ final class Authenticator {
     return out;
   }
 
-  private AuthTokenResult refuse(SocketIOClient client, Reason reason, String message) {
-    count(reason, message, client);
-    return new AuthTokenResult(false, errorData(reason, message));
-  }
-
-  private void count(Reason reason, String message, SocketIOClient client) {
+  Refused refused(SocketIOClient client, Reason reason, String message) {
     metrics.counter("notifier.refused", "reason", reason.tag()).increment();
     log.info(
         "Refused connection {} from {}: {}",
         client.getSessionId(),
         client.getRemoteAddress(),
         message);
+    return new Refused(reason, message);
   }
 
   private void refused(Reason reason, String message, HandshakeData data) {

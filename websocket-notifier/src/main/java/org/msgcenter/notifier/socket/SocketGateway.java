@@ -1,11 +1,13 @@
 package org.msgcenter.notifier.socket;
 
 import com.corundumstudio.socketio.AckRequest;
+import com.corundumstudio.socketio.AuthTokenResult;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketConfig;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.namespace.Namespace;
+import com.corundumstudio.socketio.protocol.EngineIOVersion;
 import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
 import com.corundumstudio.socketio.transport.NamespaceClient;
@@ -21,8 +23,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.msgcenter.notifier.auth.TokenVerifier;
+import org.msgcenter.notifier.auth.TokenVerifier.Reason;
 import org.msgcenter.notifier.auth.TokenVerifier.Refused;
 import org.msgcenter.notifier.auth.TokenVerifier.Verdict;
+import org.msgcenter.notifier.auth.TokenVerifier.Verified;
 import org.msgcenter.notifier.config.NotifierConfig;
 import org.msgcenter.notifier.realtime.RealtimeEvent;
 import org.msgcenter.notifier.realtime.RecentEvents;
@@ -50,6 +54,7 @@ public final class SocketGateway implements AutoCloseable {
   static final String REPLAY = "replay";
 
   static final String READ = "read";
+  private static final String REFUSED = "msgcenter.refused";
   static final String REQUEST_ERROR = "request_error";
 
   /** Tries to read the inbox before a connection gets its live events without a replay. */
@@ -67,6 +72,7 @@ public final class SocketGateway implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final Counter replayFailed;
   private final Counter badRequests;
+  private final java.time.Duration authTimeout;
   private boolean closed;
 
   public SocketGateway(
@@ -86,6 +92,7 @@ public final class SocketGateway implements AutoCloseable {
     this.recent = recent;
     this.replays = replays;
     this.timers = timers;
+    this.authTimeout = config.authTimeout();
     this.emitter = new Emitter(receipts, recent, metrics);
     this.replayFailed = metrics.counter("notifier.replay.failed");
     this.badRequests = metrics.counter("notifier.bad.requests");
@@ -131,28 +138,68 @@ public final class SocketGateway implements AutoCloseable {
     return sessions;
   }
 
-  private com.corundumstudio.socketio.AuthTokenResult onAuthPayload(
-      Object authData, SocketIOClient client) {
-    var result = auth.authPayload(authData, client);
-    if (!result.isSuccess()) {
-      // The client got connect_error; its engine connection has no more use.
-      closeLater(client);
+  private AuthTokenResult onAuthPayload(Object authData, SocketIOClient client) {
+    Verdict v = auth.authPayload(authData, client);
+    Session existing = sessions.get(client.getSessionId());
+    if (v instanceof Verified ok && existing != null && !existing.userId().equals(ok.userId())) {
+      v =
+          auth.refused(
+              client,
+              Reason.BAD_REQUEST,
+              "auth.token and the token query parameter name different users");
     }
-    return result;
+    if (v instanceof Refused r) {
+      // The client gets connect_error; its engine connection has no more use.
+      sessions.remove(client.getSessionId());
+      closeLater(client);
+      return new AuthTokenResult(false, Authenticator.errorData(r.reason(), r.message()));
+    }
+    if (existing == null) {
+      open(client);
+    }
+    return AuthTokenResult.AuthTokenResultSuccess;
   }
 
+  /**
+   * Called at the Engine.IO handshake, before a v4 client's namespace connect: a token in the query
+   * decides now; without one, a v4 client has {@code authTimeout} to send it in its auth payload.
+   */
   private void onConnect(SocketIOClient client) {
-    Verdict v = auth.identity(client);
-    if (v instanceof Refused r) {
-      // A v4 client already got CONNECT; connect_error still reaches it (and v2's error).
-      Packet p = new Packet(PacketType.MESSAGE, client.getEngineIOVersion());
-      p.setSubType(PacketType.ERROR);
-      p.setNsp(client.getNamespace().getName());
-      p.setData(Authenticator.errorData(r.reason(), r.message()));
-      client.send(p);
-      closeLater(client);
+    Verdict v = auth.query(client);
+    if (v == null && EngineIOVersion.V4.equals(client.getEngineIOVersion())) {
+      timers.schedule(
+          () -> {
+            if (client.isChannelOpen()
+                && sessions.get(client.getSessionId()) == null
+                && !client.has(REFUSED)) {
+              refuse(client, auth.missing(client));
+            }
+          },
+          authTimeout.toMillis(),
+          TimeUnit.MILLISECONDS);
       return;
     }
+    if (v == null) {
+      v = auth.missing(client);
+    }
+    if (v instanceof Refused r) {
+      refuse(client, r);
+      return;
+    }
+    open(client);
+  }
+
+  /** Refuses a client that the server already answered CONNECT: connect_error, then close. */
+  private void refuse(SocketIOClient client, Refused r) {
+    Packet p = new Packet(PacketType.MESSAGE, client.getEngineIOVersion());
+    p.setSubType(PacketType.ERROR);
+    p.setNsp(client.getNamespace().getName());
+    p.setData(Authenticator.errorData(r.reason(), r.message()));
+    client.send(p);
+    closeLater(client);
+  }
+
+  private void open(SocketIOClient client) {
     String user = client.get(Authenticator.USER);
     Session s = new Session(client, user, client.get(Authenticator.SINCE), emitter);
     sessions.add(s);
@@ -237,25 +284,31 @@ public final class SocketGateway implements AutoCloseable {
       answer(client, ack, recorded, errors);
       return;
     }
-    // Messages this notifier did not hand out: the center finds their deliveries itself.
-    int known = recorded;
+    // Messages this notifier did not hand out: the center finds their deliveries itself. The
+    // answer cannot wait for it (netty-socketio acks an event when its listener returns), so a
+    // failure there reaches the client as a request_error event.
     try {
       replays.execute(
           () -> {
-            int n = known;
             try {
               center.markRead(s.userId(), unknown);
-              n += unknown.size();
             } catch (Throwable t) {
               log.warn("{}: markRead of {} message(s) failed", s, unknown.size(), t);
-              errors.add("read: " + unknown.size() + " messageId(s) not recorded; send them again");
+              badRequests.increment();
+              client.sendEvent(
+                  REQUEST_ERROR,
+                  Map.of(
+                      "event",
+                      READ,
+                      "errors",
+                      List.of("read: not recorded, send again: " + unknown)));
             }
-            answer(client, ack, n, errors);
           });
+      recorded += unknown.size();
     } catch (RejectedExecutionException e) {
-      errors.add("read: the notifier is busy; send " + unknown.size() + " messageId(s) again");
-      answer(client, ack, known, errors);
+      errors.add("read: the notifier is busy; send again: " + unknown);
     }
+    answer(client, ack, recorded, errors);
   }
 
   private void answer(SocketIOClient client, AckRequest ack, int recorded, List<String> errors) {
@@ -297,6 +350,7 @@ public final class SocketGateway implements AutoCloseable {
   }
 
   private void closeLater(SocketIOClient client) {
+    client.set(REFUSED, Boolean.TRUE);
     timers.schedule(
         () -> {
           if (client instanceof NamespaceClient nc) {
