@@ -19,8 +19,10 @@ readonly ZK_PORT=${MSGCENTER_ZK_PORT:-2181}
 readonly KAFKA_PORT=${MSGCENTER_KAFKA_PORT:-9092}
 readonly DB_PORT=${MSGCENTER_DB_PORT:-3306}
 readonly CENTER_HTTP_PORT=${MSGCENTER_HTTP_PORT:-8081}
+readonly NOTIFIER_HTTP_PORT=${MSGCENTER_NOTIFIER_HTTP_PORT:-8082}
+readonly NOTIFIER_SOCKETIO_PORT=${MSGCENTER_NOTIFIER_SOCKETIO_PORT:-9095}
 # Modules whose jars the started processes run; a new service adds its module here.
-readonly MODULES=(testkit message-center)
+readonly MODULES=(testkit message-center websocket-notifier)
 
 STARTED=()
 
@@ -147,6 +149,8 @@ http_ok() {
 
 center_ready() { http_ok "$CENTER_HTTP_PORT" /health; }
 
+notifier_ready() { http_ok "$NOTIFIER_HTTP_PORT" /health; }
+
 localstack_ready() {
   grep -q 'Local stack ready' "$LOG_DIR/localstack.log" &&
     port_open "$ZK_PORT" && port_open "$KAFKA_PORT" && port_open "$DB_PORT"
@@ -163,6 +167,9 @@ main() {
   # Services, in dependency order. Each reads conf/ and honours MSGCENTER_* overrides.
   start_service message-center \
     "$(java_command message-center org.msgcenter.center.MessageCenter) conf/message-center.properties" center_ready
+  # After the center: replay on connect asks the center's inbox.
+  start_service websocket-notifier \
+    "$(java_command websocket-notifier org.msgcenter.notifier.Notifier) conf/websocket-notifier.properties" notifier_ready
 
   cat <<EOF
 
@@ -172,8 +179,10 @@ Message Center local stack is running:
   MariaDB    jdbc:mariadb://localhost:$DB_PORT/msgcenter  (user msgcenter, password msgcenter;
              database msgcenter_access too)
   Message center  health http://localhost:$CENTER_HTTP_PORT/health, metrics /metrics
+  Notifier   Socket.IO http://localhost:$NOTIFIER_SOCKETIO_PORT (JWT secret local-dev-secret),
+             health http://localhost:$NOTIFIER_HTTP_PORT/health, metrics /metrics
   Data       ${MSGCENTER_DATA_DIR:-data}/
-  Logs       $LOG_DIR/localstack.log, $LOG_DIR/message-center.log
+  Logs       $LOG_DIR/localstack.log, $LOG_DIR/message-center.log, $LOG_DIR/websocket-notifier.log
 Stop it with scripts/stop.sh
 EOF
 }
