@@ -89,46 +89,72 @@ public final class Notifier implements AutoCloseable {
             new ArrayBlockingQueue<>(100_000),
             daemon("notifier-replay"));
 
-    this.center = new CenterClient(config.center(), instanceId);
-    Map<String, Object> kafka = new LinkedHashMap<>(config.kafka().clientSettings());
-    kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-    kafka.put(CommonClientConfigs.CLIENT_ID_CONFIG, "msgcenter-" + instanceId);
-    this.receipts =
-        new ReceiptPublisher(
-            config.kafka().receiptsTopic(), kafka, config.kafka().receiptsLinger(), clock, metrics);
-    RecentEvents recent = new RecentEvents(r.recentWindow(), RECENT_PER_USER, clock);
-    timers.scheduleWithFixedDelay(
-        () -> {
-          try {
-            recent.evict();
-          } catch (Throwable t) {
-            log.error("Evicting recent events failed; going on", t);
-          }
-        },
-        5,
-        5,
-        TimeUnit.SECONDS);
-    TokenVerifier verifier = new TokenVerifier(config.jwt().secret(), config.jwt().leeway(), clock);
-    this.gateway =
-        new SocketGateway(
-            config.socketIo(),
-            verifier,
-            new Replayer(center, recent, r.pageSize(), r.maxMessages()),
-            center,
-            receipts,
-            recent,
-            replays,
-            timers,
-            metrics);
-    this.realtime =
-        new RealtimeConsumer(
-            config.kafka().realtimeTopic(), kafka, gateway::deliver, clock, metrics);
-    realtime.start(Duration.ofSeconds(30));
-    gateway.start();
+    // What is built so far, closed in reverse if a later step fails (a port taken, say).
+    java.util.Deque<AutoCloseable> built = new java.util.ArrayDeque<>();
+    built.push(timers::shutdownNow);
+    built.push(replays::shutdownNow);
+    try {
+      this.center = new CenterClient(config.center(), instanceId);
+      built.push(center);
+      Map<String, Object> kafka = new LinkedHashMap<>(config.kafka().clientSettings());
+      kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+      kafka.put(CommonClientConfigs.CLIENT_ID_CONFIG, "msgcenter-" + instanceId);
+      this.receipts =
+          new ReceiptPublisher(
+              config.kafka().receiptsTopic(),
+              kafka,
+              config.kafka().receiptsLinger(),
+              clock,
+              metrics);
+      built.push(receipts);
+      RecentEvents recent = new RecentEvents(r.recentWindow(), RECENT_PER_USER, clock);
+      timers.scheduleWithFixedDelay(
+          () -> {
+            try {
+              recent.evict();
+            } catch (Throwable t) {
+              log.error("Evicting recent events failed; going on", t);
+            }
+          },
+          5,
+          5,
+          TimeUnit.SECONDS);
+      TokenVerifier verifier =
+          new TokenVerifier(config.jwt().secret(), config.jwt().leeway(), clock);
+      this.gateway =
+          new SocketGateway(
+              config.socketIo(),
+              verifier,
+              new Replayer(center, recent, r.pageSize(), r.maxMessages()),
+              center,
+              receipts,
+              recent,
+              replays,
+              timers,
+              clock,
+              metrics);
+      this.realtime =
+          new RealtimeConsumer(
+              config.kafka().realtimeTopic(), kafka, gateway::deliver, clock, metrics);
+      built.push(realtime);
+      realtime.start(Duration.ofSeconds(30));
+      gateway.start();
+      built.push(gateway);
 
-    Map<String, java.util.function.Supplier<String>> checks = new LinkedHashMap<>();
-    checks.put("realtime", realtime::problem);
-    this.health = new HealthServer(config.httpPort(), instanceId, metrics, checks);
+      Map<String, java.util.function.Supplier<String>> checks = new LinkedHashMap<>();
+      checks.put("realtime", realtime::problem);
+      this.health = new HealthServer(config.httpPort(), instanceId, metrics, checks);
+    } catch (IOException | InterruptedException | RuntimeException | Error e) {
+      while (!built.isEmpty()) {
+        try {
+          built.pop().close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      metrics.close();
+      throw e;
+    }
     log.info(
         "Notifier {} running: Socket.IO on port {}, health and metrics on http://localhost:{}/health",
         instanceId,

@@ -36,6 +36,7 @@ final class Authenticator {
 
   static final String USER = "msgcenter.userId";
   static final String SINCE = "msgcenter.since";
+  static final String EXPIRES = "msgcenter.expiresAt";
   static final String QUERY_VERDICT = "msgcenter.queryVerdict";
   static final String QUERY_SINCE = "msgcenter.querySince";
 
@@ -123,6 +124,9 @@ final class Authenticator {
       return refused(client, Reason.BAD_REQUEST, problem);
     }
     client.set(USER, ((Verified) v).userId());
+    if (((Verified) v).expiresAt() != null) {
+      client.set(EXPIRES, ((Verified) v).expiresAt());
+    }
     if (since != null && !since.isEmpty()) {
       client.set(SINCE, since);
     }

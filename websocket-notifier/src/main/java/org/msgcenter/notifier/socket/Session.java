@@ -31,6 +31,7 @@ public final class Session {
   private boolean closed;
   private List<RealtimeEvent> pending;
   private Map<String, String> sent;
+  private java.util.concurrent.Future<?> expiry;
 
   Session(SocketIOClient client, String userId, String since, Emitter emitter) {
     this.client = client;
@@ -125,8 +126,21 @@ public final class Session {
     return sent == null ? null : sent.get(messageId);
   }
 
+  /** The task that closes this connection when its token expires. */
+  synchronized void expiresWith(java.util.concurrent.Future<?> task) {
+    if (closed) {
+      task.cancel(false);
+    } else {
+      expiry = task;
+    }
+  }
+
   synchronized void close() {
     closed = true;
+    if (expiry != null) {
+      expiry.cancel(false);
+      expiry = null;
+    }
     pending = null;
     sent = null;
   }

@@ -57,6 +57,9 @@ public final class SocketGateway implements AutoCloseable {
   private static final String REFUSED = "msgcenter.refused";
   static final String REQUEST_ERROR = "request_error";
 
+  /** Sent when the connection's token expires, just before the server disconnects it. */
+  static final String EXPIRED = "token_expired";
+
   /** Tries to read the inbox before a connection gets its live events without a replay. */
   private static final int REPLAY_ATTEMPTS = 3;
 
@@ -73,6 +76,8 @@ public final class SocketGateway implements AutoCloseable {
   private final Counter replayFailed;
   private final Counter badRequests;
   private final java.time.Duration authTimeout;
+  private final java.time.Clock clock;
+  private final Counter expired;
   private boolean closed;
 
   public SocketGateway(
@@ -84,6 +89,7 @@ public final class SocketGateway implements AutoCloseable {
       RecentEvents recent,
       ExecutorService replays,
       ScheduledExecutorService timers,
+      java.time.Clock clock,
       MeterRegistry metrics) {
     this.auth = new Authenticator(verifier, config.allowedOrigins(), config.anyOrigin(), metrics);
     this.replayer = replayer;
@@ -93,6 +99,8 @@ public final class SocketGateway implements AutoCloseable {
     this.replays = replays;
     this.timers = timers;
     this.authTimeout = config.authTimeout();
+    this.clock = clock;
+    this.expired = metrics.counter("notifier.tokens.expired");
     this.emitter = new Emitter(receipts, recent, metrics);
     this.replayFailed = metrics.counter("notifier.replay.failed");
     this.badRequests = metrics.counter("notifier.bad.requests");
@@ -204,11 +212,27 @@ public final class SocketGateway implements AutoCloseable {
     Session s = new Session(client, user, client.get(Authenticator.SINCE), emitter);
     sessions.add(s);
     log.debug("{} connected from {}, since={}", s, client.getRemoteAddress(), s.since());
+    java.time.Instant expiresAt = client.get(Authenticator.EXPIRES);
+    if (expiresAt != null) {
+      long delay = Math.max(0, java.time.Duration.between(clock.instant(), expiresAt).toMillis());
+      s.expiresWith(timers.schedule(() -> expire(s), delay, TimeUnit.MILLISECONDS));
+    }
     try {
       replays.execute(() -> replay(s));
     } catch (RejectedExecutionException e) {
       replayFailed(s, "the notifier is busy replaying for other connections");
     }
+  }
+
+  /** A token is good until its {@code exp}: then the connection ends and the client signs in. */
+  private void expire(Session s) {
+    if (sessions.get(s.id()) != s) {
+      return;
+    }
+    expired.increment();
+    s.client()
+        .sendEvent(EXPIRED, Map.of("message", "the token expired; connect again with a new one"));
+    s.client().disconnect();
   }
 
   private void replay(Session s) {
