@@ -12,6 +12,7 @@ import org.msgcenter.api.InboxQuery;
 import org.msgcenter.api.MessageCommandService;
 import org.msgcenter.api.MessagePage;
 import org.msgcenter.api.MessageQueryService;
+import org.msgcenter.api.MessageView;
 import org.msgcenter.notifier.config.NotifierConfig;
 
 /**
@@ -82,6 +83,12 @@ public final class CenterClient implements AutoCloseable {
   public MessagePage inbox(String userId, InboxQuery query) {
     RpcContext.getClientAttachment().setAttachment("token", token);
     return queries.inbox(userId, query);
+  }
+
+  /** {@link MessageQueryService#getMessage}, with the access token. */
+  public MessageView message(String messageId) {
+    RpcContext.getClientAttachment().setAttachment("token", token);
+    return queries.getMessage(messageId);
   }
 
   /** {@link MessageCommandService#markRead}, with the access token. */

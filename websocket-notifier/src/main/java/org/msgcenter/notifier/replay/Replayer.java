@@ -5,8 +5,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.msgcenter.api.DeliveryStatus;
 import org.msgcenter.api.DeliveryView;
 import org.msgcenter.api.InboxQuery;
+import org.msgcenter.api.MessageNotFoundException;
 import org.msgcenter.api.MessagePage;
 import org.msgcenter.api.MessageView;
 import org.msgcenter.notifier.realtime.RealtimeEvent;
@@ -16,7 +18,9 @@ import org.msgcenter.notifier.realtime.RecentEvents;
  * What a connecting client missed, oldest first: with {@code since} (the last messageId it saw),
  * the user's in-app notifications after it, acked or not (another device may have acked them);
  * without, those no client has acked yet. Read from the center's inbox a page at a time, merged
- * with {@link RecentEvents} (events this notifier read that the inbox may not show yet).
+ * with {@link RecentEvents} (events this notifier read that the inbox may not show yet; without
+ * {@code since}, one the inbox lacks is checked with {@code getMessage}, so that what a client of
+ * another notifier acked meanwhile is not replayed).
  */
 public final class Replayer {
   static final String IN_APP = "in-app";
@@ -65,7 +69,9 @@ public final class Replayer {
     for (RealtimeEvent e :
         recent.of(
             userId, since == null, e -> since == null || e.messageId().compareTo(since) > 0)) {
-      byId.putIfAbsent(e.messageId(), e);
+      if (!byId.containsKey(e.messageId()) && (since != null || !ackedElsewhere(e))) {
+        byId.put(e.messageId(), e);
+      }
     }
     // Canonical UUIDv7 text sorts as the ids' time order.
     List<RealtimeEvent> events = new ArrayList<>(byId.values());
@@ -79,6 +85,28 @@ public final class Replayer {
               : events.subList(0, maxMessages);
     }
     return new Missed(Collections.unmodifiableList(new ArrayList<>(events)), truncated);
+  }
+
+  /**
+   * Whether a recent event missing from the unacked inbox is there because a client (on another
+   * notifier) acked or read it, rather than because the center has not recorded it SENT yet.
+   */
+  private boolean ackedElsewhere(RealtimeEvent e) {
+    MessageView m;
+    try {
+      m = center.message(e.messageId());
+    } catch (MessageNotFoundException notYet) {
+      return false;
+    }
+    if (m.getDeliveries() != null) {
+      for (DeliveryView d : m.getDeliveries()) {
+        if (IN_APP.equals(d.getChannel())
+            && (d.getStatus() == DeliveryStatus.ACKED || d.getStatus() == DeliveryStatus.READ)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The in-app notification of an inbox entry, or null when it has no in-app delivery. */

@@ -191,6 +191,47 @@ class NotifierIT {
   }
 
   @Test
+  void a_new_connection_without_since_skips_what_a_client_on_another_notifier_acked() {
+    String user = user();
+    TestClient onOne = client(one, user);
+    String acked = stack.publish(user, "Acked on one");
+    await().atMost(WAIT).until(() -> "ACKED".equals(stack.inAppStatus(acked)));
+    onOne.close();
+    TestClient silent = TestClient.withAuth(one.socketIoPort(), stack.token(user), null);
+    silent.ack = false;
+    connected(silent);
+    String unacked = stack.publish(user, "Not acked yet");
+    await().atMost(WAIT).until(() -> silent.notifications.size() == 1);
+    silent.close();
+    await().atMost(WAIT).until(() -> "SENT".equals(stack.inAppStatus(unacked)));
+
+    // Two read both events moments ago; only the one no client acked is replayed.
+    TestClient onTwo = client(two, user);
+
+    assertThat(onTwo.replays.get(0).optInt("count")).isEqualTo(1);
+    assertThat(onTwo.messageIds()).containsExactly(unacked);
+  }
+
+  @Test
+  void a_connection_ends_when_its_token_expires() {
+    String user = user();
+    String token =
+        com.auth0
+            .jwt
+            .JWT
+            .create()
+            .withSubject(user)
+            .withExpiresAt(java.time.Instant.now().plusSeconds(3))
+            .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(Stack.JWT_SECRET));
+    TestClient c = connected(TestClient.withAuth(one.socketIoPort(), token, null));
+    java.util.List<Object> expired = new java.util.concurrent.CopyOnWriteArrayList<>();
+    c.socket.on("token_expired", args -> expired.add(args[0]));
+
+    await().atMost(WAIT).until(() -> !c.connected);
+    assertThat(expired).hasSize(1);
+  }
+
+  @Test
   void since_in_the_query_string_works_like_the_auth_payload() {
     String user = user();
     String first = stack.publish(user, "First");
