@@ -1,6 +1,5 @@
 package org.msgcenter.notifier.socket;
 
-import com.corundumstudio.socketio.AckRequest;
 import com.corundumstudio.socketio.AuthTokenResult;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketConfig;
@@ -14,7 +13,6 @@ import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +31,6 @@ import org.msgcenter.notifier.realtime.RecentEvents;
 import org.msgcenter.notifier.receipts.ReceiptPublisher;
 import org.msgcenter.notifier.replay.CenterClient;
 import org.msgcenter.notifier.replay.Replayer;
-import org.msgcenter.notifier.socket.internal.ReadRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,7 +126,8 @@ public final class SocketGateway implements AutoCloseable {
     server.getNamespace(Namespace.DEFAULT_NAME).addAuthTokenListener(this::onAuthPayload);
     server.addConnectListener(this::onConnect);
     server.addDisconnectListener(this::onDisconnect);
-    server.addEventListener(READ, Object.class, this::onRead);
+    ReadHandler reads = new ReadHandler(sessions, receipts, center, recent, replays, badRequests);
+    server.addEventListener(READ, Object.class, reads::onRead);
   }
 
   /** Binds the port; fails if it is taken. */
@@ -283,86 +281,6 @@ public final class SocketGateway implements AutoCloseable {
     if (s != null) {
       log.debug("{} disconnected", s);
     }
-  }
-
-  private void onRead(SocketIOClient client, Object data, AckRequest ack) {
-    Session s = sessions.get(client.getSessionId());
-    if (s == null) {
-      answer(client, ack, 0, new ArrayList<>(List.of("read: the connection is not authenticated")));
-      return;
-    }
-    ReadRequest request = ReadRequest.parse(data);
-    List<String> errors = new ArrayList<>(request.errors());
-    List<String> unknown = new ArrayList<>();
-    int recorded = 0;
-    for (String messageId : request.messageIds()) {
-      String deliveryId = deliveryIdOf(s, messageId);
-      if (deliveryId == null) {
-        unknown.add(messageId);
-      } else {
-        receipts.publish(ReceiptPublisher.READ, s.userId(), messageId, deliveryId);
-        recorded++;
-      }
-    }
-    if (unknown.isEmpty()) {
-      answer(client, ack, recorded, errors);
-      return;
-    }
-    // Messages this notifier did not hand out: the center finds their deliveries itself. The
-    // answer cannot wait for it (netty-socketio acks an event when its listener returns), so a
-    // failure there reaches the client as a request_error event.
-    try {
-      replays.execute(
-          () -> {
-            try {
-              center.markRead(s.userId(), unknown);
-            } catch (Throwable t) {
-              log.warn("{}: markRead of {} message(s) failed", s, unknown.size(), t);
-              badRequests.increment();
-              client.sendEvent(
-                  REQUEST_ERROR,
-                  Map.of(
-                      "event",
-                      READ,
-                      "errors",
-                      List.of("read: not recorded, send again: " + unknown)));
-            }
-          });
-      recorded += unknown.size();
-    } catch (RejectedExecutionException e) {
-      errors.add("read: the notifier is busy; send again: " + unknown);
-    }
-    answer(client, ack, recorded, errors);
-  }
-
-  private void answer(SocketIOClient client, AckRequest ack, int recorded, List<String> errors) {
-    if (!errors.isEmpty()) {
-      badRequests.increment();
-      log.info("Bad read from {}: {}", client.getSessionId(), errors);
-    }
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("ok", errors.isEmpty());
-    answer.put("read", recorded);
-    answer.put("errors", errors);
-    if (ack.isAckRequested()) {
-      ack.sendAckData(answer);
-    } else if (!errors.isEmpty()) {
-      client.sendEvent(REQUEST_ERROR, Map.of("event", READ, "errors", errors));
-    }
-  }
-
-  private String deliveryIdOf(Session s, String messageId) {
-    String id = s.deliveryIdOf(messageId);
-    if (id != null) {
-      return id;
-    }
-    for (Session other : sessions.of(s.userId())) {
-      id = other.deliveryIdOf(messageId);
-      if (id != null) {
-        return id;
-      }
-    }
-    return recent.deliveryIdOf(s.userId(), messageId);
   }
 
   /** A realtime event: to every connection of its user on this notifier. */

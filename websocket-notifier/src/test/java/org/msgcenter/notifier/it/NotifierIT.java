@@ -213,25 +213,6 @@ class NotifierIT {
   }
 
   @Test
-  void a_connection_ends_when_its_token_expires() {
-    String user = user();
-    String token =
-        com.auth0
-            .jwt
-            .JWT
-            .create()
-            .withSubject(user)
-            .withExpiresAt(java.time.Instant.now().plusSeconds(3))
-            .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(Stack.JWT_SECRET));
-    TestClient c = connected(TestClient.withAuth(one.socketIoPort(), token, null));
-    java.util.List<Object> expired = new java.util.concurrent.CopyOnWriteArrayList<>();
-    c.socket.on("token_expired", args -> expired.add(args[0]));
-
-    await().atMost(WAIT).until(() -> !c.connected);
-    assertThat(expired).hasSize(1);
-  }
-
-  @Test
   void since_in_the_query_string_works_like_the_auth_payload() {
     String user = user();
     String first = stack.publish(user, "First");
@@ -302,57 +283,6 @@ class NotifierIT {
 
     assertThat(stack.inAppStatus(forBob)).isEqualTo("ACKED");
     assertThat(b.notifications).hasSize(1);
-  }
-
-  private static String refusal(TestClient c) {
-    await().atMost(WAIT).until(() -> !c.connectErrors.isEmpty());
-    Object error = c.connectErrors.get(0);
-    assertThat(error).isInstanceOf(JSONObject.class);
-    return ((JSONObject) error).optString("message")
-        + " / "
-        + ((JSONObject) error).optJSONObject("data").optString("reason");
-  }
-
-  @Test
-  void forged_expired_and_missing_tokens_are_refused_with_a_clear_connect_error() {
-    int port = one.socketIoPort();
-    String user = user();
-    TestClient forged = TestClient.withAuth(port, Tokens.forged(user), null);
-    TestClient expired = TestClient.withAuth(port, Tokens.expired(Stack.JWT_SECRET, user), null);
-    TestClient missing = TestClient.withAuth(port, null, null);
-    TestClient notJwt = TestClient.withAuth(port, "abc.def", null);
-    List.of(forged, expired, missing, notJwt).forEach(c -> clients.add(c.connect()));
-
-    assertThat(refusal(forged)).contains("signature").endsWith("forged");
-    assertThat(refusal(expired)).contains("expired").endsWith("expired");
-    assertThat(refusal(missing)).contains("token is required").endsWith("missing");
-    assertThat(refusal(notJwt)).endsWith("invalid");
-    // Nothing reaches them: a notification for the user goes only to the user's real connection.
-    TestClient real = client(one, user);
-    String messageId = stack.publish(user, "Only for the real one");
-    await().atMost(WAIT).until(() -> real.notifications.size() == 1);
-    assertThat(real.messageIds()).containsExactly(messageId);
-    List.of(forged, expired, missing, notJwt).forEach(c -> assertThat(c.notifications).isEmpty());
-  }
-
-  @Test
-  void tokens_in_the_query_string_are_checked_the_same_way() {
-    int port = one.socketIoPort();
-    String user = user();
-    TestClient forged = TestClient.withQuery(port, "token=" + Tokens.forged(user));
-    TestClient none = TestClient.withQuery(port, null);
-    TestClient badSince =
-        TestClient.withQuery(port, "token=" + stack.token(user) + "&since=yesterday");
-    List.of(forged, none, badSince).forEach(c -> clients.add(c.connect()));
-
-    assertThat(refusal(forged)).endsWith("forged");
-    assertThat(refusal(none)).endsWith("missing");
-    assertThat(refusal(badSince)).contains("since").endsWith("bad_request");
-
-    TestClient good = connected(TestClient.withQuery(port, "token=" + stack.token(user)));
-    String messageId = stack.publish(user, "Query token");
-    await().atMost(WAIT).until(() -> good.notifications.size() == 1);
-    assertThat(good.messageIds()).containsExactly(messageId);
   }
 
   @Test

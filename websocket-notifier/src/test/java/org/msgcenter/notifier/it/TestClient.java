@@ -60,6 +60,17 @@ final class TestClient implements AutoCloseable {
     return new TestClient(uri(port), o);
   }
 
+  /** Token in the auth payload, from a browser page of {@code origin}. */
+  static TestClient fromOrigin(int port, String token, String origin) {
+    IO.Options o =
+        IO.Options.builder()
+            .setAuth(Map.of("token", token))
+            .setTransports(new String[] {"websocket"})
+            .setExtraHeaders(Map.of("Origin", List.of(origin)))
+            .build();
+    return new TestClient(uri(port), o);
+  }
+
   /** Token (and since) in the query string, no auth payload. */
   static TestClient withQuery(int port, String query) {
     IO.Options o = IO.Options.builder().setTransports(new String[] {"websocket"}).build();
