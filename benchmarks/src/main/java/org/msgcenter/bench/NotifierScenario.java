@@ -13,9 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.msgcenter.api.publish.NotificationPublisher;
@@ -192,16 +189,65 @@ final class NotifierScenario {
     return CenterProcess.sum(p.metrics(), "jvm_memory_used_bytes", "area=\"heap\"");
   }
 
+  /**
+   * Both paths at {@code --notifier-rate}: end to end (a notification published to the center,
+   * routed to in-app, read from the realtime topic by the notifier, received by a client), then the
+   * notifier alone (events written straight to the realtime topic in the center's format).
+   */
   private void latency(CenterFleet fleet, CenterProcess notifier, SocketLoad load)
       throws Exception {
-    int rate = options.notifierRate();
-    int measured = options.latencySeconds();
-    int warmUp = Math.max(1, measured / 5);
-    long total = (long) rate * (warmUp + measured);
-    long warmUpCount = (long) rate * warmUp;
-    System.out.printf(
-        "  latency at %s/s: %d s warm-up, then %d s measured%n",
-        Progress.grouped(rate), warmUp, measured);
+    ReceiptLatency latency = new ReceiptLatency(results, options, processes);
+    Map<String, Object> producerSettings = new LinkedHashMap<>();
+    producerSettings.put("bootstrap.servers", infra.bootstrapServers());
+    producerSettings.put("acks", "all");
+    producerSettings.put("linger.ms", 5);
+    producerSettings.put("compression.type", "lz4");
+    try (var producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
+            producerSettings,
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.StringSerializer())) {
+      latency.measure(
+          "notifier only",
+          "realtime event to client",
+          fleet,
+          load,
+          (i, due) -> {
+            String user = Payloads.userId(i);
+            String event =
+                "{\"messageId\":\""
+                    + org.msgcenter.api.Uuid7.generate()
+                    + "\",\"deliveryId\":\""
+                    + org.msgcenter.api.Uuid7.generate()
+                    + "\",\"userId\":\""
+                    + user
+                    + "\",\"bizType\":\""
+                    + Payloads.BIZ_TYPE
+                    + "\",\"title\":\""
+                    + Payloads.TITLE
+                    + "\",\"content\":\""
+                    + Payloads.renderedContent(i)
+                    + "\",\"data\":{\""
+                    + LatencyScenario.PUBLISHED_AT
+                    + "\":"
+                    + due
+                    + "},\"createdAt\":\""
+                    + Instant.now()
+                    + "\"}";
+            var future = new java.util.concurrent.CompletableFuture<Object>();
+            producer.send(
+                new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    "msgcenter.realtime", user, event),
+                (m, e) -> {
+                  if (e == null) {
+                    future.complete(m);
+                  } else {
+                    future.completeExceptionally(e);
+                  }
+                });
+            return future;
+          });
+    }
     PublisherConfig config =
         PublisherConfig.builder()
             .bootstrapServers(infra.bootstrapServers())
@@ -209,88 +255,18 @@ final class NotifierScenario {
             .highTopic("msgcenter.notifications.high")
             .clientId("bench-notifier-publisher")
             .build();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    AtomicLong acked = new AtomicLong();
-    long receivedBefore = load.received();
     try (NotificationPublisher publisher = NotificationPublisher.kafka(config)) {
       publisher.publish(Payloads.notification(0, "bench-notifier-warm", Map.of())).join();
-      long startNanos = System.nanoTime();
-      Instant startWall = Instant.now();
-      long startMicros = startWall.getEpochSecond() * 1_000_000 + startWall.getNano() / 1000;
-      long nextPrint = startNanos + TimeUnit.SECONDS.toNanos(1);
-      for (long i = 0; i < total && failure.get() == null; i++) {
-        if (i == warmUpCount) {
-          load.record((int) Math.min(Integer.MAX_VALUE - 8, (total - warmUpCount) * 3));
-        }
-        long offset = i * 1_000_000_000L / rate;
-        long due = startNanos + offset;
-        long now = System.nanoTime();
-        while (now < due) {
-          LockSupport.parkNanos(due - now);
-          now = System.nanoTime();
-        }
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put(LatencyScenario.PUBLISHED_AT, startMicros + offset / 1000);
-        publisher
-            .publish(Payloads.notification(i, "bench-notifier", extra))
-            .whenComplete(
-                (r, e) -> {
-                  if (e != null) {
-                    failure.compareAndSet(null, e);
-                  } else {
-                    acked.incrementAndGet();
-                  }
-                });
-        if (now >= nextPrint) {
-          fleet.requireAlive("notifier latency");
-          System.out.printf(
-              "  %3ds  published %s  received by clients %s%n",
-              TimeUnit.NANOSECONDS.toSeconds(now - startNanos),
-              Progress.grouped(acked.get()),
-              Progress.grouped(load.received() - receivedBefore));
-          nextPrint += TimeUnit.SECONDS.toNanos(1);
-        }
-      }
+      latency.measure(
+          "end to end",
+          "publish to client",
+          fleet,
+          load,
+          (i, due) ->
+              publisher.publish(
+                  Payloads.notification(
+                      i, "bench-notifier", Map.of(LatencyScenario.PUBLISHED_AT, due))));
     }
-    if (failure.get() != null) {
-      throw new IllegalStateException("notifier latency: a publish failed", failure.get());
-    }
-    // Let the last ones arrive.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    long last = -1;
-    while (System.nanoTime() < deadline && load.received() != last) {
-      last = load.received();
-      Thread.sleep(2_000);
-    }
-    long[] sorted = load.stopRecording();
-    Map<String, Object> detail = new LinkedHashMap<>();
-    detail.put("rate", rate);
-    detail.put("published", total);
-    detail.put("measuredReceipts", sorted.length);
-    detail.put("receivedAll", load.received() - receivedBefore);
-    double p50 = percentile(sorted, 0.50) / 1000.0;
-    double p99 = percentile(sorted, 0.99) / 1000.0;
-    double p999 = percentile(sorted, 0.999) / 1000.0;
-    detail.put("p50Millis", p50);
-    detail.put("p99Millis", p99);
-    detail.put("p999Millis", p999);
-    detail.put("maxMillis", sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1000.0);
-    results.detail("notifier", "latency", detail);
-    String note =
-        Progress.grouped(rate) + "/s, " + Progress.grouped(sorted.length) + " receipts measured";
-    results.add(new Results.Figure("notifier", "publish to client p50", p50, "ms", note, null));
-    results.add(new Results.Figure("notifier", "publish to client p99", p99, "ms", note, null));
-    System.out.printf(
-        "notifier: p50 %s ms, p99 %s ms, p99.9 %s ms (publish to client receipt at %s/s)%n",
-        Progress.plain(p50), Progress.plain(p99), Progress.plain(p999), Progress.grouped(rate));
-  }
-
-  private static double percentile(long[] sorted, double q) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int rank = (int) Math.ceil(q * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
   }
 
   private static Map<String, Double> notifierFigures(Map<String, Double> m) {
