@@ -52,7 +52,9 @@ final class ReceiptLatency {
     for (long i = 0; i < total && failure.get() == null; i++) {
       if (i == warmUpCount) {
         // Users with two connections receive twice.
-        load.record((int) Math.min(Integer.MAX_VALUE - 8, (total - warmUpCount) * 2));
+        load.record(
+            (int) Math.min(Integer.MAX_VALUE - 8, (total - warmUpCount) * 2),
+            startMicros + warmUpCount * 1_000_000L / rate);
       }
       long offset = i * 1_000_000_000L / rate;
       long due = startNanos + offset;
@@ -99,6 +101,7 @@ final class ReceiptLatency {
     detail.put("sent", total);
     detail.put("senderMaxLagMillis", maxLagNanos / 1e6);
     detail.put("measuredReceipts", sorted.length);
+    detail.put("measuredReceiptsOverCapacity", load.recordedCount() > sorted.length);
     detail.put("receivedAll", load.received() - receivedBefore);
     double p50 = percentile(sorted, 0.50) / 1000.0;
     double p99 = percentile(sorted, 0.99) / 1000.0;

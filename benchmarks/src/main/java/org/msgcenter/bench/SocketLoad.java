@@ -40,6 +40,7 @@ final class SocketLoad implements AutoCloseable {
   private volatile long[] latencies = new long[0];
   private final AtomicLong recorded = new AtomicLong();
   private volatile boolean recording;
+  private volatile long recordFromMicros;
 
   private static java.util.concurrent.ThreadFactory daemon() {
     return r -> {
@@ -105,8 +106,12 @@ final class SocketLoad implements AutoCloseable {
     return closedByServer.get();
   }
 
-  /** Starts recording the latency of up to {@code capacity} receipts. */
-  void record(int capacity) {
+  /**
+   * Starts recording the latency of up to {@code capacity} receipts of items due at or after {@code
+   * fromMicros} (late receipts of the warm-up are not counted).
+   */
+  void record(int capacity, long fromMicros) {
+    recordFromMicros = fromMicros;
     latencies = new long[capacity];
     recorded.set(0);
     recording = true;
@@ -132,12 +137,16 @@ final class SocketLoad implements AutoCloseable {
     }
     Matcher m = PUBLISHED.matcher(text);
     if (m.find()) {
+      long due = Long.parseLong(m.group(1));
+      if (due < recordFromMicros) {
+        return;
+      }
       Instant now = Instant.now();
       long nowMicros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
       long i = recorded.getAndIncrement();
       long[] l = latencies;
       if (i < l.length) {
-        l[(int) i] = nowMicros - Long.parseLong(m.group(1));
+        l[(int) i] = nowMicros - due;
       }
     }
   }
