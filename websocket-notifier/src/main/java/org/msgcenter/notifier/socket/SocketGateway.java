@@ -52,6 +52,13 @@ public final class SocketGateway implements AutoCloseable {
 
   static final String READ = "read";
   private static final String REFUSED = "msgcenter.refused";
+
+  /**
+   * How long a refused connection stays open for its connect_error to be read: a long-polling
+   * client only gets it with its next poll.
+   */
+  private static final java.time.Duration REFUSED_CLOSE_DELAY = java.time.Duration.ofSeconds(3);
+
   static final String REQUEST_ERROR = "request_error";
 
   /** Sent when the connection's token expires, just before the server disconnects it. */
@@ -175,9 +182,7 @@ public final class SocketGateway implements AutoCloseable {
     if (v == null && EngineIOVersion.V4.equals(client.getEngineIOVersion())) {
       timers.schedule(
           () -> {
-            if (client.isChannelOpen()
-                && sessions.get(client.getSessionId()) == null
-                && !client.has(REFUSED)) {
+            if (sessions.get(client.getSessionId()) == null && !client.has(REFUSED)) {
               refuse(client, auth.missing(client));
             }
           },
@@ -236,7 +241,9 @@ public final class SocketGateway implements AutoCloseable {
   private void replay(Session s) {
     RuntimeException last = null;
     for (int attempt = 1; attempt <= REPLAY_ATTEMPTS; attempt++) {
-      if (!s.client().isChannelOpen() || sessions.get(s.id()) == null) {
+      // Connected as long as it is registered: a long-polling client has no open channel
+      // between its polls, so the channel says nothing here.
+      if (sessions.get(s.id()) != s) {
         return;
       }
       try {
@@ -301,7 +308,7 @@ public final class SocketGateway implements AutoCloseable {
             client.disconnect();
           }
         },
-        500,
+        REFUSED_CLOSE_DELAY.toMillis(),
         TimeUnit.MILLISECONDS);
   }
 

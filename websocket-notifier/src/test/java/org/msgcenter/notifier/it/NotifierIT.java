@@ -213,6 +213,20 @@ class NotifierIT {
   }
 
   @Test
+  void a_long_polling_client_gets_its_replay_then_live_notifications() {
+    String user = user();
+    String missed = stack.publish(user, "While away");
+    await().atMost(WAIT).until(() -> "SENT".equals(stack.inAppStatus(missed)));
+
+    TestClient c = connected(TestClient.polling(one.socketIoPort(), stack.token(user)));
+    String live = stack.publish(user, "Live");
+
+    await().atMost(WAIT).until(() -> c.notifications.size() == 2);
+    assertThat(c.messageIds()).containsExactly(missed, live);
+    await().atMost(WAIT).until(() -> "ACKED".equals(stack.inAppStatus(live)));
+  }
+
+  @Test
   void since_in_the_query_string_works_like_the_auth_payload() {
     String user = user();
     String first = stack.publish(user, "First");

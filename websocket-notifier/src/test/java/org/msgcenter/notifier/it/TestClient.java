@@ -60,6 +60,16 @@ final class TestClient implements AutoCloseable {
     return new TestClient(uri(port), o);
   }
 
+  /** Token in the auth payload, over HTTP long-polling only (no websocket upgrade). */
+  static TestClient polling(int port, String token) {
+    IO.Options o =
+        IO.Options.builder()
+            .setAuth(Map.of("token", token))
+            .setTransports(new String[] {"polling"})
+            .build();
+    return new TestClient(uri(port), o);
+  }
+
   /** Token in the auth payload, from a browser page of {@code origin}. */
   static TestClient fromOrigin(int port, String token, String origin) {
     IO.Options o =
