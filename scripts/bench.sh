@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against this machine's raw limits and records the results.
 #
-#   scripts/bench.sh [roof|accept|drain|latency|poller|scale|all]... [options]
+#   scripts/bench.sh [roof|accept|drain|latency|poller|scale|notifier|all]... [options]
 #                                                               (default: roof, accept, drain)
 #   scripts/bench.sh drain --count 500000
 #   scripts/bench.sh poller --count 50000                       (claims of 50,000 due deliveries)
@@ -25,8 +25,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 readonly VERSION=0.1.0-SNAPSHOT
 readonly JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms2g -Xmx2g}
 readonly CENTER_JAVA_OPTS=${BENCH_CENTER_JAVA_OPTS:--Xms1g -Xmx1g}
-# Modules whose jars the run uses: the bench itself, and the center it starts as a process.
-readonly MODULES=(message-center benchmarks)
+# Modules whose jars the run uses: the bench itself, and the center and notifier it starts as
+# processes.
+readonly MODULES=(message-center websocket-notifier benchmarks)
 
 fail() {
   printf 'bench.sh: %s\n' "$*" >&2
@@ -51,8 +52,9 @@ needs_build() {
 
 build_if_needed() {
   if needs_build; then
-    printf 'Building (mvn -B -q -DskipTests install -pl benchmarks -am)...\n'
-    mvn -B -q -DskipTests install -pl benchmarks -am || fail "the build failed; see above"
+    printf 'Building (mvn -B -q -DskipTests install -pl benchmarks,websocket-notifier -am)...\n'
+    mvn -B -q -DskipTests install -pl benchmarks,websocket-notifier -am ||
+      fail "the build failed; see above"
     # Maven leaves an unchanged jar untouched; mark it current so the next run skips the build.
     for module in "${MODULES[@]}"; do touch "$(module_jar "$module")"; done
   fi
@@ -62,10 +64,11 @@ main() {
   command -v java >/dev/null || fail "java not found (Java 17 or newer is needed)"
   command -v mvn >/dev/null || fail "mvn not found (Maven 3.8 or newer is needed)"
   build_if_needed
-  local bench_classpath center_classpath
+  local bench_classpath center_classpath notifier_classpath
   # Absolute: the center runs in the run's own directory.
   bench_classpath="$PWD/$(module_jar benchmarks):$(<benchmarks/target/classpath.txt)"
   center_classpath="$PWD/$(module_jar message-center):$(<message-center/target/classpath.txt)"
+  notifier_classpath="$PWD/$(module_jar websocket-notifier):$(<websocket-notifier/target/classpath.txt)"
   local source
   source=${BENCH_SOURCE:-$(git describe --always --dirty 2>/dev/null || printf 'unknown')}
   # Options given on the command line come after these, so they win.
@@ -73,6 +76,7 @@ main() {
   exec java $JAVA_OPTS -cp "$bench_classpath" org.msgcenter.bench.Bench \
     --center-classpath "$center_classpath" \
     --center-java-opts "$CENTER_JAVA_OPTS" \
+    --notifier-classpath "$notifier_classpath" \
     --command "scripts/bench.sh${*:+ $*}" \
     --source "$source" \
     "$@"

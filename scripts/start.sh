@@ -21,8 +21,10 @@ readonly KAFKA_PORT=${MSGCENTER_KAFKA_PORT:-9092}
 readonly DB_PORT=${MSGCENTER_DB_PORT:-3306}
 readonly CENTER_HTTP_PORT=${MSGCENTER_HTTP_PORT:-8081}
 readonly ACCESS_HTTP_PORT=${MSGCENTER_ACCESS_HTTP_PORT:-8080}
+readonly NOTIFIER_HTTP_PORT=${MSGCENTER_NOTIFIER_HTTP_PORT:-8082}
+readonly NOTIFIER_SOCKETIO_PORT=${MSGCENTER_NOTIFIER_SOCKETIO_PORT:-9095}
 # Modules whose jars the started processes run; a new service adds its module here.
-readonly MODULES=(testkit message-center business-access)
+readonly MODULES=(testkit message-center websocket-notifier business-access)
 
 STARTED=()
 
@@ -150,6 +152,7 @@ http_ok() {
 center_ready() { http_ok "$CENTER_HTTP_PORT" /health; }
 
 access_ready() { http_ok "$ACCESS_HTTP_PORT" /health; }
+notifier_ready() { http_ok "$NOTIFIER_HTTP_PORT" /health; }
 
 localstack_ready() {
   grep -q 'Local stack ready' "$LOG_DIR/localstack.log" &&
@@ -167,6 +170,9 @@ main() {
   # Services, in dependency order. Each reads conf/ and honours MSGCENTER_* overrides.
   start_service message-center \
     "$(java_command message-center org.msgcenter.center.MessageCenter) conf/message-center.properties" center_ready
+  # After the center: replay on connect asks the center's inbox.
+  start_service websocket-notifier \
+    "$(java_command websocket-notifier org.msgcenter.notifier.Notifier) conf/websocket-notifier.properties" notifier_ready
   # The access server reads from the center's Dubbo services, so it starts after the center.
   export MSGCENTER_ACCESS_HTTP_PORT=$ACCESS_HTTP_PORT
   start_service business-access \
@@ -182,8 +188,11 @@ Message Center local stack is running:
   Message center  health http://localhost:$CENTER_HTTP_PORT/health, metrics /metrics
   Business access http://localhost:$ACCESS_HTTP_PORT/ (demo page: alice / alice-demo-pass,
                   bob / bob-demo-pass, carol / carol-demo-pass), API /api/..., /openapi.json
+  Notifier   Socket.IO http://localhost:$NOTIFIER_SOCKETIO_PORT (JWT secret local-dev-secret),
+             health http://localhost:$NOTIFIER_HTTP_PORT/health, metrics /metrics
   Data       ${MSGCENTER_DATA_DIR:-data}/
-  Logs       $LOG_DIR/localstack.log, $LOG_DIR/message-center.log, $LOG_DIR/business-access.log
+  Logs       $LOG_DIR/localstack.log, $LOG_DIR/message-center.log,
+             $LOG_DIR/websocket-notifier.log, $LOG_DIR/business-access.log
 Stop it with scripts/stop.sh
 EOF
 }

@@ -120,6 +120,13 @@ public final class Bench {
                   + " notifications with 1, 2 and 3 message centers");
           new ScaleScenario(infra, processes, results, options).run();
         }
+        if (options.runs("notifier")) {
+          System.out.println(
+              "notifier: heap per idle Socket.IO connection, publish to client receipt at "
+                  + Progress.grouped(options.notifierRate())
+                  + "/s");
+          new NotifierScenario(infra, processes, results, options).run();
+        }
       } catch (Exception e) {
         failed = true;
         results.detail("run", "error", e.toString());

@@ -32,10 +32,37 @@ record BenchOptions(
     Path docFile,
     Path runDir,
     String command,
-    String source) {
+    String source,
+    Notifier notifier) {
+
+  /**
+   * The notifier scenario's settings.
+   *
+   * @param clients idle connections to open (capped by the open-files limit)
+   * @param rate notifications/s published while measuring the latency
+   * @param classpath class path of the websocket-notifier process
+   * @param javaOptions JVM options of the websocket-notifier process
+   */
+  record Notifier(int clients, int rate, String classpath, String javaOptions) {}
+
+  int notifierClients() {
+    return notifier.clients();
+  }
+
+  int notifierRate() {
+    return notifier.rate();
+  }
+
+  String notifierClasspath() {
+    return notifier.classpath();
+  }
+
+  String notifierJavaOptions() {
+    return notifier.javaOptions();
+  }
 
   static final List<String> SCENARIOS =
-      List.of("roof", "accept", "drain", "latency", "poller", "scale");
+      List.of("roof", "accept", "drain", "latency", "poller", "scale", "notifier");
 
   /** What runs when no scenario is named. */
   static final List<String> DEFAULT_SCENARIOS = List.of("roof", "accept", "drain");
@@ -47,10 +74,13 @@ record BenchOptions(
   static final String DEFAULT_BUFFER_POOL = "2G";
   static final String DEFAULT_CENTER_JAVA_OPTIONS = "-Xms1g -Xmx1g";
   static final long DEFAULT_DRAIN_TIMEOUT_SECONDS = 360;
+  static final int DEFAULT_NOTIFIER_CLIENTS = 20_000;
+  static final int DEFAULT_NOTIFIER_RATE = 2_000;
+  static final String DEFAULT_NOTIFIER_JAVA_OPTIONS = "-Xms1g -Xmx1g";
 
   static final String USAGE =
       """
-      usage: bench [roof|accept|drain|latency|poller|scale|all]... [options]
+      usage: bench [roof|accept|drain|latency|poller|scale|notifier|all]... [options]
                                (none named: roof, accept, drain; all: every scenario)
         --count N              notifications the drain and each scale drain pre-publish; due
                                deliveries the poller claims (default 200000)
@@ -64,6 +94,13 @@ record BenchOptions(
                                1000,5000)
         --latency-seconds SEC  how long the latency scenario publishes at each rate, after a
                                warm-up of a fifth of that (default 60)
+        --notifier-clients N   idle Socket.IO connections the notifier scenario opens (default
+                               20000, capped by the open-files limit)
+        --notifier-rate R      notifications/s of the notifier scenario's latency (default 2000;
+                               measured for --latency-seconds)
+        --notifier-classpath CP  class path of the websocket-notifier process (required for
+                               notifier)
+        --notifier-java-opts S JVM options of the notifier process (default -Xms1g -Xmx1g)
         --buffer-pool SIZE     InnoDB buffer pool of the MariaDB the run starts (default 2G)
         --center-classpath CP  class path of the message center process (required for drain)
         --center-java-opts S   JVM options of the message center process (default -Xms1g -Xmx1g)
@@ -102,6 +139,10 @@ record BenchOptions(
     Path runDir = null;
     String command = null;
     String source = "unknown";
+    int notifierClients = DEFAULT_NOTIFIER_CLIENTS;
+    int notifierRate = DEFAULT_NOTIFIER_RATE;
+    String notifierClasspath = null;
+    String notifierOpts = DEFAULT_NOTIFIER_JAVA_OPTIONS;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--")) {
@@ -157,6 +198,10 @@ record BenchOptions(
         case "--run-dir" -> runDir = Path.of(v);
         case "--command" -> command = v;
         case "--source" -> source = v;
+        case "--notifier-clients" -> notifierClients = positive(a, v);
+        case "--notifier-rate" -> notifierRate = positive(a, v);
+        case "--notifier-classpath" -> notifierClasspath = v;
+        case "--notifier-java-opts" -> notifierOpts = v;
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -164,7 +209,7 @@ record BenchOptions(
       scenarios.addAll(DEFAULT_SCENARIOS);
     }
     List<String> ordered = SCENARIOS.stream().filter(scenarios::contains).toList();
-    for (String needsCenter : List.of("drain", "latency", "poller", "scale")) {
+    for (String needsCenter : List.of("drain", "latency", "poller", "scale", "notifier")) {
       if (ordered.contains(needsCenter) && (classpath == null || classpath.isBlank())) {
         throw new IllegalArgumentException(
             "the "
@@ -200,7 +245,8 @@ record BenchOptions(
         doc,
         runDir != null ? runDir : Path.of("benchmarks", "target", "bench-runs", timestamp),
         command != null ? command : "bench " + String.join(" ", args),
-        source);
+        source,
+        new Notifier(notifierClients, notifierRate, notifierClasspath, notifierOpts));
   }
 
   private static int positive(String option, String value) {

@@ -71,6 +71,23 @@ final class CenterProcess implements AutoCloseable {
       Map<String, String> settings,
       int httpPort)
       throws IOException {
+    return launch(runDir, name, MAIN_CLASS, classpath, jvmOptions, settings, httpPort);
+  }
+
+  /**
+   * As {@link #launch(Path, String, String, List, Map, int)}, for another program of the project
+   * that reads a properties file and serves {@code /health} and {@code /metrics} the same way (the
+   * websocket-notifier).
+   */
+  static CenterProcess launch(
+      Path runDir,
+      String name,
+      String mainClass,
+      String classpath,
+      List<String> jvmOptions,
+      Map<String, String> settings,
+      int httpPort)
+      throws IOException {
     Path config = runDir.resolve(name + ".properties");
     try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
       w.write("# The message center's configuration for one benchmark run (scripts/bench.sh).\n");
@@ -82,7 +99,7 @@ final class CenterProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", classpath, MAIN_CLASS, config.toAbsolutePath().toString()));
+    command.addAll(List.of("-cp", classpath, mainClass, config.toAbsolutePath().toString()));
     Path log = runDir.resolve(name + ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command)
