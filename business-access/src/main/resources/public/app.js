@@ -40,6 +40,7 @@ async function showApp() {
   $('who').hidden = false;
   $('sign-in-panel').hidden = true;
   $('app').hidden = false;
+  startLive(me.userId);
   await refresh();
   clearInterval(poller);
   poller = setInterval(() => refresh().catch(() => {}), 3000);
@@ -116,6 +117,7 @@ function signOut() {
   token = null;
   sessionStorage.removeItem('token');
   clearInterval(poller);
+  stopLive();
   $('who').hidden = true;
   $('app').hidden = true;
   $('sign-in-panel').hidden = false;

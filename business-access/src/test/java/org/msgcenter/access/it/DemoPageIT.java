@@ -1,6 +1,7 @@
 package org.msgcenter.access.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +27,11 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The demo page in a real browser (headless Chromium) against a real stack: sign in, make a
- * transfer, see it arrive in the payee's inbox, open its delivery timeline. CI installs chromium
- * and chromium-driver; where they are missing the test is skipped, saying so.
+ * The demo page in a real browser (headless Chromium) against a real stack, the websocket-notifier
+ * included: sign in, make a transfer, see the notification arrive live and acked, see it in the
+ * payee's inbox and its delivery timeline, leave the page, and on return see what came meanwhile
+ * replayed. CI installs chromium and chromium-driver; where they are missing the test is skipped,
+ * saying so.
  */
 @ExtendWith(EmbeddedInfrastructure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -40,6 +43,7 @@ class DemoPageIT {
   private WebDriver browser;
   private WebDriverWait wait;
   private String base;
+  private String notifier;
 
   @BeforeAll
   void start(EmbeddedKafka kafka, EmbeddedMariaDb mariaDb, TestDatabase db, @TempDir Path dir) {
@@ -48,6 +52,7 @@ class DemoPageIT {
         "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
     stack = new Stack(kafka, mariaDb, db, dir).startCenter();
     base = "http://127.0.0.1:" + stack.startAccess().port();
+    notifier = "http://127.0.0.1:" + stack.startNotifier(base);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage");
@@ -72,7 +77,7 @@ class DemoPageIT {
   }
 
   private void signIn(String username, String password) {
-    browser.get(base + "/");
+    browser.get(base + "/?notifier=" + notifier);
     WebElement form = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
     form.findElement(By.name("username")).sendKeys(username);
     form.findElement(By.name("password")).sendKeys(password);
@@ -102,8 +107,27 @@ class DemoPageIT {
         ExpectedConditions.textToBePresentInElementLocated(
             By.id("transfer-result"), "amount must not exceed your balance"));
 
+    // The payer's own notification arrives live over Socket.IO, and the page acks it.
+    liveItem("12.34");
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .until(
+            () ->
+                stack
+                    .centerRows(
+                        "SELECT COUNT(*) AS n FROM delivery d JOIN message m"
+                            + " ON m.message_id = d.message_id WHERE m.user_id = 'u-1001'"
+                            + " AND m.biz_type = 'payment.sent' AND d.channel = 'in-app'"
+                            + " AND d.status = 'ACKED'")
+                    .get(0)
+                    .get("n")
+                    .toString()
+                    .equals("1"));
+
     browser.findElement(By.id("sign-out")).click();
     signIn("bob", "bob-demo-pass");
+    // Bob was not connected when it was sent: his first connection replays what nobody acked.
+    liveItem("You received 12.34 CNY from Alice.");
     // The inbox refreshes by itself until the notification is there.
     WebElement item =
         wait.until(
@@ -117,6 +141,29 @@ class DemoPageIT {
     WebElement timeline =
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("timeline")));
     wait.until(ExpectedConditions.textToBePresentInElement(timeline, "in-app"));
-    assertThat(timeline.getText()).contains("u-1002").contains("SENT");
+    assertThat(timeline.getText()).contains("u-1002");
+
+    // Bob leaves the page; a transfer reaches him meanwhile; on return it is replayed.
+    browser.get("about:blank");
+    Api api = stack.api();
+    String alice = api.signIn("alice", "alice-demo-pass");
+    Api.Response sent =
+        api.post(
+            "/api/payment/transfer", "{\"to\":\"bob\",\"amount\":\"1.00\"}", Api.bearer(alice));
+    assertThat(sent.status()).as("transfer while bob is away: %s", sent).isEqualTo(201);
+    browser.get(base + "/");
+    liveItem("You received 1.00 CNY from Alice.");
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("live-status"), "replayed"));
+  }
+
+  /** Waits for a live notification containing {@code text}. */
+  private WebElement liveItem(String text) {
+    return wait.until(
+        d ->
+            d.findElements(By.cssSelector("#live-list li")).stream()
+                .filter(li -> li.getText().contains(text))
+                .findFirst()
+                .orElse(null));
   }
 }

@@ -52,6 +52,7 @@ final class Stack implements AutoCloseable {
   final Map<String, String> access = new LinkedHashMap<>();
   MessageCenter messageCenter;
   final List<AccessServer> servers = new ArrayList<>();
+  private org.msgcenter.notifier.Notifier notifier;
 
   /** The SMTP server the center's email channel sends to. */
   final GreenMail mail;
@@ -161,6 +162,31 @@ final class Stack implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Starts a websocket-notifier on this stack's topics and ZooKeeper, accepting the access server's
+   * user tokens and browsers from {@code origin}; returns its Socket.IO port.
+   */
+  int startNotifier(String origin) {
+    Map<String, String> n =
+        new java.util.LinkedHashMap<>(org.msgcenter.notifier.config.NotifierConfig.DEFAULTS);
+    n.put("socketio.host", "127.0.0.1");
+    n.put("socketio.port", String.valueOf(freePort()));
+    n.put("socketio.allowedOrigins", origin);
+    n.put("http.port", "0");
+    n.put("jwt.secret", access.get("jwt.secret"));
+    n.put("kafka.bootstrapServers", kafka.bootstrapServers());
+    n.put("kafka.topic.realtime", topic("realtime"));
+    n.put("kafka.topic.receipts", topic("receipts"));
+    n.put("zookeeper.connect", zk.connectString());
+    n.put("dubbo.accessToken", CENTER_TOKEN);
+    notifier =
+        org.msgcenter.notifier.Notifier.start(
+            org.msgcenter.notifier.config.NotifierConfig.from(
+                new org.msgcenter.notifier.config.Settings("test", n)),
+            Clock.systemUTC());
+    return notifier.socketIoPort();
+  }
+
   Api api() {
     return new Api(servers.get(0).port());
   }
@@ -215,6 +241,9 @@ final class Stack implements AutoCloseable {
   /** Access servers first (they are the center's consumers), then the center, then ZooKeeper. */
   @Override
   public void close() {
+    if (notifier != null) {
+      notifier.close();
+    }
     for (AccessServer s : servers) {
       s.close();
     }
