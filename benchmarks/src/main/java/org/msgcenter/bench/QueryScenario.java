@@ -179,6 +179,7 @@ final class QueryScenario {
     }
     results.detail("query", "byShape", shapes);
     results.detail("query", "lateDispatchMicrosMax", s.lateDispatchMicros.get());
+    results.detail("query", "failedCalls", new LinkedHashMap<>(s.errors));
     String at =
         Progress.grouped(stored)
             + " messages stored"
@@ -299,8 +300,13 @@ final class QueryScenario {
       } catch (RuntimeException e) {
         micros[i] = (System.nanoTime() - due) / 1000;
         outcome[i] = 3;
-        String text = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage());
-        errors.merge(text.length() > 160 ? text.substring(0, 160) : text, 1L, Long::sum);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        String text = op.method + ": " + root.getClass().getSimpleName() + ": " + root.getMessage();
+        text = text.replaceAll("\\d+", "N");
+        errors.merge(text.length() > 200 ? text.substring(0, 200) : text, 1L, Long::sum);
       }
     }
 
@@ -333,9 +339,6 @@ final class QueryScenario {
       out.put("p99Millis", rank(sorted, 0.99));
       out.put("p999Millis", rank(sorted, 0.999));
       out.put("maxMillis", n == 0 ? null : sorted[n - 1] / 1000.0);
-      if (!errors.isEmpty()) {
-        out.put("errorTexts", new LinkedHashMap<>(errors));
-      }
       return out;
     }
 
