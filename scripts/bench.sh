@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against this machine's raw limits and records the results.
 #
-#   scripts/bench.sh [roof|accept|drain|latency|poller|scale|notifier|all]... [options]
-#                                                               (default: roof, accept, drain)
+#   scripts/bench.sh [roof|accept|drain|latency|poller|scale|notifier|growth|query|all]... [options]
+#                                 (default: roof, accept, drain; all: roof to notifier)
 #   scripts/bench.sh drain --count 500000
 #   scripts/bench.sh poller --count 50000                       (claims of 50,000 due deliveries)
 #   scripts/bench.sh drain --profile                            (JFR of the message center)
+#   scripts/bench.sh growth --stored 200000                     (load 200,000 stored messages,
+#                                                                then drain empty and grown)
+#   scripts/bench.sh growth query --load-seconds 1800           (load toward 10,000,000 for at
+#                                                                most 30 min, drains, queries)
 #   scripts/bench.sh --help                                     (every option)
 #
 # Builds what is missing first (mvn -B -q -DskipTests install -pl benchmarks -am). The run starts
 # its own Kafka and MariaDB on random free ports inside the bench JVM (nothing of scripts/start.sh
-# is used or touched) and, for drain, latency, poller and scale, the message center as its own
-# process (one or more) from its jar and class path, as production runs it. Results: benchmarks/results/<time>.json and the tables in
+# is used or touched) and, for drain, latency, poller, scale, growth and query, the message center
+# as its own process (one or more) from its jar and class path, as production runs it. growth and
+# query keep MariaDB's data in benchmarks/target/growth-db/ (--grown-dir) between runs, so that
+# the stored millions are loaded once; the loader goes on where an earlier run stopped. Results: benchmarks/results/<time>.json and the tables in
 # docs/benchmarks.md; logs, the center's generated configuration and recordings under
 # benchmarks/target/bench-runs/<time>/.
 #

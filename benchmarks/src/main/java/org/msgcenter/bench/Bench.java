@@ -64,9 +64,14 @@ public final class Bench {
     Map<String, Object> infrastructure;
     boolean failed = false;
     long started = System.nanoTime();
+    Path keptDataDir = options.usesGrownData() ? options.grownDataDir().toAbsolutePath() : null;
     System.out.println(
-        "Starting Kafka and MariaDB (buffer pool " + options.bufferPool() + ", random ports)");
-    try (Infrastructure infra = Infrastructure.start(options.bufferPool())) {
+        "Starting Kafka and MariaDB (buffer pool "
+            + options.bufferPool()
+            + ", random ports"
+            + (keptDataDir != null ? ", data kept in " + keptDataDir : "")
+            + ")");
+    try (Infrastructure infra = Infrastructure.start(options.bufferPool(), keptDataDir)) {
       infrastructure = infra.describe();
       System.out.printf(
           "  Kafka %s at %s; MariaDB %s at %s%n",
@@ -126,6 +131,22 @@ public final class Bench {
                   + Progress.grouped(options.notifierRate())
                   + "/s");
           new NotifierScenario(infra, processes, results, options).run();
+        }
+        if (options.runs("growth")) {
+          System.out.println(
+              "growth: the drain of "
+                  + Progress.grouped(options.count())
+                  + " notifications into empty tables, then with "
+                  + Progress.grouped(options.stored())
+                  + " messages stored");
+          new GrowthScenario(infra, processes, results, options).run();
+        }
+        if (options.runs("query")) {
+          System.out.println(
+              "query: the query service over the grown tables, open-loop at "
+                  + options.queryRate()
+                  + " calls/s");
+          new QueryScenario(infra, processes, results, options).run();
         }
       } catch (Exception e) {
         failed = true;

@@ -9,9 +9,11 @@ import java.util.Map;
 
 /**
  * The command line of {@link Bench}: {@code [scenario...] [--option value...]}. Scenarios are
- * {@code roof}, {@code accept}, {@code drain}, {@code latency}, {@code poller}, {@code scale} and
- * {@code all} (every one, in that order); with none named, {@code roof}, {@code accept} and {@code
- * drain} run. Immutable once parsed; {@link #parse} names the bad argument.
+ * {@code roof}, {@code accept}, {@code drain}, {@code latency}, {@code poller}, {@code scale},
+ * {@code growth}, {@code query} and {@code all} (every one up to scale, in that order: growth and
+ * query load millions of rows into a kept data directory, so they run only when named); with none
+ * named, {@code roof}, {@code accept} and {@code drain} run. Immutable once parsed; {@link #parse}
+ * names the bad argument.
  */
 record BenchOptions(
     List<String> scenarios,
@@ -28,6 +30,12 @@ record BenchOptions(
     Map<String, String> centerSettings,
     boolean profile,
     long drainTimeoutSeconds,
+    long stored,
+    Path grownDataDir,
+    int loadConnections,
+    long loadSeconds,
+    int queryRate,
+    int querySeconds,
     Path resultsDir,
     Path docFile,
     Path runDir,
@@ -62,7 +70,15 @@ record BenchOptions(
   }
 
   static final List<String> SCENARIOS =
+      List.of(
+          "roof", "accept", "drain", "latency", "poller", "scale", "notifier", "growth", "query");
+
+  /** What {@code all} runs: not growth and query, which load millions of rows first. */
+  static final List<String> ALL_SCENARIOS =
       List.of("roof", "accept", "drain", "latency", "poller", "scale", "notifier");
+
+  /** Scenarios that run on the kept data directory {@link #grownDataDir}. */
+  static final List<String> GROWN_SCENARIOS = List.of("growth", "query");
 
   /** What runs when no scenario is named. */
   static final List<String> DEFAULT_SCENARIOS = List.of("roof", "accept", "drain");
@@ -78,10 +94,17 @@ record BenchOptions(
   static final int DEFAULT_NOTIFIER_RATE = 2_000;
   static final String DEFAULT_NOTIFIER_JAVA_OPTIONS = "-Xms1g -Xmx1g";
 
+  static final long DEFAULT_STORED = 10_000_000L;
+  static final Path DEFAULT_GROWN_DATA_DIR = Path.of("benchmarks", "target", "growth-db");
+  static final int DEFAULT_LOAD_CONNECTIONS = 4;
+  static final int DEFAULT_QUERY_RATE = 200;
+  static final int DEFAULT_QUERY_SECONDS = 60;
+
   static final String USAGE =
       """
-      usage: bench [roof|accept|drain|latency|poller|scale|notifier|all]... [options]
-                               (none named: roof, accept, drain; all: every scenario)
+      usage: bench [roof|accept|drain|latency|poller|scale|notifier|growth|query|all]... [options]
+                               (none named: roof, accept, drain; all: roof to notifier; growth
+                               and query run only when named)
         --count N              notifications the drain and each scale drain pre-publish; due
                                deliveries the poller claims (default 200000)
         --roof-count N         records of each roof loop (default: 200000)
@@ -109,6 +132,16 @@ record BenchOptions(
         --drain-timeout SEC    report a drain not finished after SEC seconds as INCOMPLETE, with
                                the rate of what it finished (default 360); also bounds each
                                drain of the scale scenario and the waits of latency and poller
+        --stored N             messages the growth loader keeps stored in the grown database
+                               (default 10000000; rounded up to chunks of 500); resumable
+        --grown-dir DIR        the kept MariaDB data directory of growth and query (default
+                               benchmarks/target/growth-db)
+        --load-connections N   connections the growth loader writes on (default 4)
+        --load-seconds SEC     stop loading after SEC seconds (in-flight chunks finish) and go
+                               on with what is stored (default: no limit)
+        --query-rate N         calls/s the query scenario makes, open loop (default 200)
+        --query-seconds SEC    how long it measures, after a warm-up of a fifth of that
+                               (default 60)
         --results DIR          where the JSON results go (default benchmarks/results)
         --doc FILE             the Markdown page the results go into (default docs/benchmarks.md;
                                'none' to skip)
@@ -134,6 +167,12 @@ record BenchOptions(
     Map<String, String> center = new LinkedHashMap<>();
     boolean profile = false;
     long drainTimeout = DEFAULT_DRAIN_TIMEOUT_SECONDS;
+    long stored = DEFAULT_STORED;
+    Path grownDir = DEFAULT_GROWN_DATA_DIR;
+    int loadConnections = DEFAULT_LOAD_CONNECTIONS;
+    long loadSeconds = 0;
+    int queryRate = DEFAULT_QUERY_RATE;
+    int querySeconds = DEFAULT_QUERY_SECONDS;
     Path results = Path.of("benchmarks", "results");
     Path doc = Path.of("docs", "benchmarks.md");
     Path runDir = null;
@@ -148,7 +187,7 @@ record BenchOptions(
       if (!a.startsWith("--")) {
         String s = a.toLowerCase(Locale.ROOT);
         if (s.equals("all")) {
-          scenarios.addAll(SCENARIOS);
+          scenarios.addAll(ALL_SCENARIOS);
         } else if (SCENARIOS.contains(s)) {
           scenarios.add(s);
         } else {
@@ -193,6 +232,12 @@ record BenchOptions(
           center.put(v.substring(0, eq), v.substring(eq + 1));
         }
         case "--drain-timeout" -> drainTimeout = positive(a, v);
+        case "--stored" -> stored = positiveLong(a, v);
+        case "--grown-dir" -> grownDir = Path.of(v);
+        case "--load-connections" -> loadConnections = positive(a, v);
+        case "--load-seconds" -> loadSeconds = positive(a, v);
+        case "--query-rate" -> queryRate = positive(a, v);
+        case "--query-seconds" -> querySeconds = positive(a, v);
         case "--results" -> results = Path.of(v);
         case "--doc" -> doc = v.equals("none") ? null : Path.of(v);
         case "--run-dir" -> runDir = Path.of(v);
@@ -209,7 +254,8 @@ record BenchOptions(
       scenarios.addAll(DEFAULT_SCENARIOS);
     }
     List<String> ordered = SCENARIOS.stream().filter(scenarios::contains).toList();
-    for (String needsCenter : List.of("drain", "latency", "poller", "scale", "notifier")) {
+    for (String needsCenter :
+        List.of("drain", "latency", "poller", "scale", "notifier", "growth", "query")) {
       if (ordered.contains(needsCenter) && (classpath == null || classpath.isBlank())) {
         throw new IllegalArgumentException(
             "the "
@@ -241,6 +287,12 @@ record BenchOptions(
         Map.copyOf(center),
         profile,
         drainTimeout,
+        stored,
+        grownDir,
+        loadConnections,
+        loadSeconds,
+        queryRate,
+        querySeconds,
         results,
         doc,
         runDir != null ? runDir : Path.of("benchmarks", "target", "bench-runs", timestamp),
@@ -260,6 +312,24 @@ record BenchOptions(
       throw new IllegalArgumentException(
           option + " needs a positive whole number, was '" + value + "'");
     }
+  }
+
+  private static long positiveLong(String option, String value) {
+    try {
+      long n = Long.parseLong(value.replace("_", "").replace(",", ""));
+      if (n < 1) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          option + " needs a positive whole number, was '" + value + "'");
+    }
+  }
+
+  /** Whether the run's MariaDB must use the kept data directory. */
+  boolean usesGrownData() {
+    return GROWN_SCENARIOS.stream().anyMatch(scenarios::contains);
   }
 
   boolean runs(String scenario) {

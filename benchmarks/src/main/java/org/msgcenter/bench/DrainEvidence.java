@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,39 +23,53 @@ final class DrainEvidence {
 
   /** What the database holds at the end, and the drain's window as the center stamped it. */
   static Map<String, Object> verify(Connection db, int count) throws SQLException {
+    return verify(db, count, new byte[16]);
+  }
+
+  /**
+   * As {@link #verify(Connection, int)}, over the messages and deliveries whose UUIDv7 ids are at
+   * least {@code since} only (ids made from the time a drain began): what a drain added to tables
+   * that held rows before it, read by primary-key ranges.
+   */
+  static Map<String, Object> verify(Connection db, int count, byte[] since) throws SQLException {
+    String m = " FROM message WHERE message_id >= ?";
+    String d = " FROM delivery WHERE delivery_id >= ?";
+    String a = " FROM delivery_attempt WHERE delivery_id >= ?";
     Map<String, Object> out = new LinkedHashMap<>();
+    out.put("messages", single(db, "SELECT COUNT(*)" + m, since));
+    out.put("deliveriesSent", single(db, "SELECT COUNT(*)" + d + " AND status = 'SENT'", since));
+    out.put(
+        "messagesDelivered",
+        single(db, "SELECT COUNT(*)" + m + " AND status = 'DELIVERED'", since));
+    out.put(
+        "messagesByStatus", groupCount(db, "SELECT status, COUNT(*)" + m + " GROUP BY 1", since));
+    out.put(
+        "deliveriesByChannelAndStatus",
+        groupCount(db, "SELECT CONCAT(channel, ' ', status), COUNT(*)" + d + " GROUP BY 1", since));
+    out.put("attempts", single(db, "SELECT COUNT(*)" + a, since));
+    out.put(
+        "attemptsByOutcome", groupCount(db, "SELECT outcome, COUNT(*)" + a + " GROUP BY 1", since));
     try (Statement s = db.createStatement()) {
-      out.put("messages", SqlRoof.single(s, "SELECT COUNT(*) FROM message"));
-      out.put(
-          "deliveriesSent",
-          SqlRoof.single(s, "SELECT COUNT(*) FROM delivery WHERE status = 'SENT'"));
-      out.put(
-          "messagesDelivered",
-          SqlRoof.single(s, "SELECT COUNT(*) FROM message WHERE status = 'DELIVERED'"));
-      out.put(
-          "messagesByStatus",
-          groupCount(s, "SELECT status, COUNT(*) FROM message GROUP BY status"));
-      out.put(
-          "deliveriesByChannelAndStatus",
-          groupCount(
-              s,
-              "SELECT CONCAT(channel, ' ', status), COUNT(*) FROM delivery GROUP BY channel, status"));
-      out.put("attempts", SqlRoof.single(s, "SELECT COUNT(*) FROM delivery_attempt"));
-      out.put(
-          "attemptsByOutcome",
-          groupCount(s, "SELECT outcome, COUNT(*) FROM delivery_attempt GROUP BY outcome"));
       out.put("rejectedRecords", SqlRoof.single(s, "SELECT COUNT(*) FROM rejected_record"));
-      out.put(
-          "failedAttemptErrors",
-          groupCount(
-              s,
-              "SELECT CONCAT(outcome, ': ', LEFT(COALESCE(error, ''), 160)), COUNT(*)"
-                  + " FROM delivery_attempt WHERE outcome <> 'SENT' GROUP BY 1 ORDER BY 2 DESC"
-                  + " LIMIT 10"));
-      try (ResultSet r =
-          s.executeQuery(
-              "SELECT (SELECT MIN(created_at) FROM message),"
-                  + " (SELECT MAX(updated_at) FROM delivery WHERE status = 'SENT')")) {
+    }
+    out.put(
+        "failedAttemptErrors",
+        groupCount(
+            db,
+            "SELECT CONCAT(outcome, ': ', LEFT(COALESCE(error, ''), 160)), COUNT(*)"
+                + a
+                + " AND outcome <> 'SENT' GROUP BY 1 ORDER BY 2 DESC LIMIT 10",
+            since));
+    try (PreparedStatement p =
+        db.prepareStatement(
+            "SELECT (SELECT MIN(created_at)"
+                + m
+                + "), (SELECT MAX(updated_at)"
+                + d
+                + " AND status = 'SENT')")) {
+      p.setBytes(1, since);
+      p.setBytes(2, since);
+      try (ResultSet r = p.executeQuery()) {
         r.next();
         Timestamp first = r.getTimestamp(1);
         Timestamp last = r.getTimestamp(2);
@@ -68,11 +83,25 @@ final class DrainEvidence {
     return out;
   }
 
-  private static Map<String, Long> groupCount(Statement s, String sql) throws SQLException {
+  private static long single(Connection db, String sql, byte[] since) throws SQLException {
+    try (PreparedStatement p = db.prepareStatement(sql)) {
+      p.setBytes(1, since);
+      try (ResultSet r = p.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
+  }
+
+  private static Map<String, Long> groupCount(Connection db, String sql, byte[] since)
+      throws SQLException {
     Map<String, Long> out = new TreeMap<>();
-    try (ResultSet r = s.executeQuery(sql)) {
-      while (r.next()) {
-        out.put(r.getString(1), r.getLong(2));
+    try (PreparedStatement p = db.prepareStatement(sql)) {
+      p.setBytes(1, since);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.put(r.getString(1), r.getLong(2));
+        }
       }
     }
     return out;

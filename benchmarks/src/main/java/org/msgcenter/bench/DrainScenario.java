@@ -289,6 +289,22 @@ final class DrainScenario {
     return out;
   }
 
+  /** Deliveries by status among those whose id is at least {@code since}: a primary-key range. */
+  static Map<String, Long> deliveriesByStatus(Connection db, byte[] since) throws SQLException {
+    Map<String, Long> out = new TreeMap<>();
+    try (java.sql.PreparedStatement p =
+        db.prepareStatement(
+            "SELECT status, COUNT(*) FROM delivery WHERE delivery_id >= ? GROUP BY status")) {
+      p.setBytes(1, since);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.put(r.getString(1), r.getLong(2));
+        }
+      }
+    }
+    return out;
+  }
+
   /** Records of the drain's topic the center committed, that is: stored. */
   private static long storedRecords(Admin admin) throws InterruptedException {
     try {

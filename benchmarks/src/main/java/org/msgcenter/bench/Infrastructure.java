@@ -19,8 +19,9 @@ import org.msgcenter.testkit.EmbeddedZooKeeper;
 /**
  * The infrastructure a run starts for itself, inside the bench JVM: ZooKeeper (where the center
  * registers its instance id), one Kafka node (KRaft) and one MariaDB server (a child process), all
- * on random free ports with temporary data directories that are deleted at the end. Nothing of the
- * local stack is touched.
+ * on random free ports with temporary data directories that are deleted at the end; or, for the
+ * growth and query scenarios, MariaDB on a data directory that is kept between runs, so that the
+ * grown tables are loaded once. Nothing of the local stack is touched.
  */
 final class Infrastructure implements AutoCloseable {
   /** The center's topics, as the local stack creates them. */
@@ -60,23 +61,32 @@ final class Infrastructure implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final EmbeddedMariaDb mariaDb;
   private final String bufferPool;
+  private final boolean keptDataDir;
 
   private Infrastructure(
       EmbeddedZooKeeper zooKeeper,
       EmbeddedKafka kafka,
       EmbeddedMariaDb mariaDb,
-      String bufferPool) {
+      String bufferPool,
+      boolean keptDataDir) {
     this.zooKeeper = zooKeeper;
     this.kafka = kafka;
     this.mariaDb = mariaDb;
     this.bufferPool = bufferPool;
+    this.keptDataDir = keptDataDir;
   }
 
-  static Infrastructure start(String bufferPool) {
+  /**
+   * Starts everything; MariaDB on {@code keptDataDir} (created if missing, never deleted) when it
+   * is not null, else on a temporary data directory.
+   */
+  static Infrastructure start(String bufferPool, Path keptDataDir) {
     EmbeddedKafka kafka = EmbeddedKafka.builder().build();
-    EmbeddedMariaDb mariaDb = EmbeddedMariaDb.builder().bufferPoolSize(bufferPool).build();
+    EmbeddedMariaDb mariaDb =
+        EmbeddedMariaDb.builder().bufferPoolSize(bufferPool).dataDir(keptDataDir).build();
     EmbeddedZooKeeper zooKeeper = new EmbeddedZooKeeper();
-    Infrastructure infra = new Infrastructure(zooKeeper, kafka, mariaDb, bufferPool);
+    Infrastructure infra =
+        new Infrastructure(zooKeeper, kafka, mariaDb, bufferPool, keptDataDir != null);
     try {
       zooKeeper.start();
       kafka.start();
@@ -101,6 +111,12 @@ final class Infrastructure implements AutoCloseable {
   /** Creates a fresh, empty database that {@link #USER} owns. */
   void freshDatabase(String name) {
     mariaDb.dropDatabase(name);
+    mariaDb.createDatabase(name);
+    mariaDb.createUser(USER, PASSWORD, name);
+  }
+
+  /** Creates database {@code name} unless it exists, and lets {@link #USER} own it. */
+  void createDatabaseIfMissing(String name) {
     mariaDb.createDatabase(name);
     mariaDb.createUser(USER, PASSWORD, name);
   }
@@ -158,6 +174,7 @@ final class Infrastructure implements AutoCloseable {
     }
     db.put("bufferPoolRequested", bufferPool);
     db.put("dataDir", mariaDb.dataDir().toString());
+    db.put("dataDirKept", keptDataDir);
     out.put("mariadb", db);
     return out;
   }

@@ -66,6 +66,14 @@ final class Report {
     settings.put("centerJavaOptions", options.centerJavaOptions());
     settings.put("centerSettingsGiven", options.centerSettings());
     settings.put("profile", options.profile());
+    if (options.usesGrownData()) {
+      settings.put("stored", options.stored());
+      settings.put("grownDataDir", options.grownDataDir().toString());
+      settings.put("loadConnections", options.loadConnections());
+      settings.put("loadSeconds", options.loadSeconds());
+      settings.put("queryRate", options.queryRate());
+      settings.put("querySeconds", options.querySeconds());
+    }
     root.put("settings", settings);
     List<Map<String, Object>> figures = new ArrayList<>();
     for (Results.Figure f : results.figures()) {
@@ -220,8 +228,8 @@ final class Report {
 
   private static String historyHeader() {
     return "| run (UTC) | command | Kafka produce | Kafka consume | SQL roof | accept | drain |"
-        + " ratio to roof | latency p99 | poller | scale | other load |\n"
-        + "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
+        + " ratio to roof | latency p99 | poller | scale | growth | query p99 | other load |\n"
+        + "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
   }
 
   private String historyRow(Path json) {
@@ -245,6 +253,20 @@ final class Report {
                 + " ÷ 1 instances, webhook sink "
                 + ScaleScenario.SLOW_SINK_MILLIS
                 + " ms");
+    Results.Figure growthRatio = null;
+    Results.Figure growth = null;
+    for (Results.Figure f : results.figures()) {
+      if (f.scenario().equals("growth") && f.name().startsWith("ratio")) {
+        growthRatio = f;
+      } else if (f.scenario().equals("growth")
+          && f.name().startsWith("drain, ")
+          && !f.name().endsWith("empty tables")) {
+        growth = f;
+      }
+    }
+    Results.Figure queryGet = results.figure("query", "getMessage p99");
+    Results.Figure querySearch = results.figure("query", "search p99");
+    Results.Figure queryInbox = results.figure("query", "inbox p99");
     double worstOthers = 0;
     for (Results.Figure f : results.figures()) {
       if (f.cpu() != null && f.cpu().get("otherProcessesPercent") instanceof Number n) {
@@ -276,6 +298,24 @@ final class Report {
         + (poller == null ? "" : Progress.grouped(poller.value()) + "/s")
         + " | "
         + (scale == null ? "" : Progress.twoDecimals(scale.value()) + "× (3 ÷ 1, 50 ms sink)")
+        + " | "
+        + (growth == null
+            ? ""
+            : Progress.grouped(growth.value())
+                + "/s at "
+                + growth.name().substring("drain, ".length())
+                + (growthRatio == null
+                    ? ""
+                    : " (" + Progress.twoDecimals(growthRatio.value()) + "× empty)"))
+        + " | "
+        + (queryGet == null
+            ? ""
+            : "get "
+                + value(queryGet)
+                + ", search "
+                + value(querySearch)
+                + ", inbox "
+                + value(queryInbox))
         + " | up to "
         + Math.round(worstOthers)
         + "% |\n";
