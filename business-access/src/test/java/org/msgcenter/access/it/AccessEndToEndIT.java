@@ -9,8 +9,8 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.msgcenter.api.Uuid7;
+import org.msgcenter.center.it.GoldenMessage;
 import org.msgcenter.testkit.EmbeddedInfrastructure;
 import org.msgcenter.testkit.EmbeddedKafka;
 import org.msgcenter.testkit.EmbeddedMariaDb;
@@ -342,9 +343,10 @@ class AccessEndToEndIT {
 
   @Test
   void the_message_view_has_the_shape_of_the_centers_triple_view() throws Exception {
-    GoldenMessage.seed(stack);
-    JsonNode golden =
-        Api.JSON.readTree(Files.readString(Path.of(System.getProperty("golden.message"))));
+    try (Connection c = stack.centerConnection()) {
+      GoldenMessage.seed(c);
+    }
+    JsonNode golden = Api.JSON.readTree(GoldenMessage.golden());
 
     Api.Response r = api.get("/api/messages/" + GoldenMessage.MESSAGE_ID, bearer(alice));
 

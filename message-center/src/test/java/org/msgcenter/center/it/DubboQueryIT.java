@@ -338,7 +338,9 @@ class DubboQueryIT {
 
   @Test
   void the_views_json_is_the_same_over_http_and_for_the_access_layer() throws Exception {
-    GoldenMessage.seed(harness);
+    try (java.sql.Connection c = harness.connect()) {
+      GoldenMessage.seed(c);
+    }
     JsonNode golden = JSON.readTree(GoldenMessage.golden());
 
     HttpResponse<String> r =
