@@ -82,6 +82,10 @@ public final class MessageCenter implements AutoCloseable {
   private final InstanceRegistry registry;
   private final ConfigWatcher configWatcher;
   private final Database db;
+
+  /** The query and command services' own pool; null when {@code dubbo.enabled} is false. */
+  private final Database serviceDb;
+
   private final OutcomeRecorder recorder;
   private final Dispatcher dispatcher;
   private final DeadLetters deadLetters;
@@ -272,15 +276,17 @@ public final class MessageCenter implements AutoCloseable {
 
     // Last, once the center is running: registering tells consumers they may call.
     if (config.dubbo().enabled()) {
+      this.serviceDb = Database.openServicePool(config.db());
       this.dubbo =
           DubboProvider.start(
               config.dubbo(),
               zk.connect(),
               instanceId,
-              new MessageQueries(db, metrics),
-              new MessageCommands(db, clock, metrics));
+              new MessageQueries(serviceDb, metrics),
+              new MessageCommands(serviceDb, clock, metrics));
     } else {
       log.info("dubbo.enabled is false: no query and command services");
+      this.serviceDb = null;
       this.dubbo = null;
     }
 
@@ -359,6 +365,7 @@ public final class MessageCenter implements AutoCloseable {
     health.close();
     if (dubbo != null) {
       dubbo.close();
+      serviceDb.close();
     }
     consumers.forEach(BatchConsumer::close);
     if (configWatcher != null) {

@@ -62,6 +62,7 @@ public record CenterConfig(
           Map.entry("db.user", "msgcenter"),
           Map.entry("db.password", "msgcenter"),
           Map.entry("db.poolSize", "6"),
+          Map.entry("db.servicePoolSize", "8"),
           Map.entry("zookeeper.connect", "localhost:2181"),
           Map.entry("zookeeper.sessionTimeout", "10s"),
           Map.entry("http.port", "8081"),
@@ -113,10 +114,23 @@ public record CenterConfig(
   }
 
   /** The database; the password is never logged. */
-  public record Db(String url, String user, String password, int poolSize) {
+  public record Db(String url, String user, String password, int poolSize, int servicePoolSize) {
+    /** The services' pool at its default size (8 connections). */
+    public Db(String url, String user, String password, int poolSize) {
+      this(url, user, password, poolSize, 8);
+    }
+
     @Override
     public String toString() {
-      return "Db[url=" + url + ", user=" + user + ", password=***, poolSize=" + poolSize + "]";
+      return "Db[url="
+          + url
+          + ", user="
+          + user
+          + ", password=***, poolSize="
+          + poolSize
+          + ", servicePoolSize="
+          + servicePoolSize
+          + "]";
     }
   }
 
@@ -222,7 +236,8 @@ public record CenterConfig(
                 s.string("db.url"),
                 s.string("db.user"),
                 s.string("db.password"),
-                s.integer("db.poolSize", 6, 2, 200)),
+                s.integer("db.poolSize", 6, 2, 200),
+                s.integer("db.servicePoolSize", 8, 1, 200)),
             new ZooKeeper(
                 s.string("zookeeper.connect", ""),
                 s.duration("zookeeper.sessionTimeout", Duration.ofSeconds(10))),

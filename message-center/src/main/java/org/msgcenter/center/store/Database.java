@@ -44,21 +44,7 @@ public final class Database implements AutoCloseable {
 
   /** Connects, migrates the schema to the latest version, and readies the mappers. */
   public static Database open(CenterConfig.Db config) {
-    HikariConfig hikari = new HikariConfig();
-    hikari.setPoolName("msgcenter-db");
-    hikari.setJdbcUrl(config.url());
-    hikari.setUsername(config.user());
-    hikari.setPassword(config.password());
-    hikari.setMaximumPoolSize(config.poolSize());
-    hikari.setAutoCommit(false);
-    // READ COMMITTED: no gap locks, so inserts of new deliveries never wait on range locks of
-    // updates; writers of existing deliveries serialize on their message rows instead
-    // (MessageMapper.lockForUpdate).
-    hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-    // Fail fast during an outage: callers back off and retry the same batch.
-    hikari.setConnectionTimeout(5_000);
-    hikari.setValidationTimeout(2_000);
-    HikariDataSource ds = new HikariDataSource(hikari);
+    HikariDataSource ds = pool(config, "msgcenter-db", config.poolSize());
     try {
       var result =
           Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
@@ -71,6 +57,34 @@ public final class Database implements AutoCloseable {
       ds.close();
       throw e;
     }
+  }
+
+  /**
+   * A second pool on the same database, for the query and command services ({@code
+   * db.servicePoolSize} connections), so that callers' reads never take the connections ingest, the
+   * recorder and the poller write on, and a burst of queries cannot stall delivery. Call after
+   * {@link #open}, which migrates the schema.
+   */
+  public static Database openServicePool(CenterConfig.Db config) {
+    return new Database(pool(config, "msgcenter-db-services", config.servicePoolSize()));
+  }
+
+  private static HikariDataSource pool(CenterConfig.Db config, String name, int size) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName(name);
+    hikari.setJdbcUrl(config.url());
+    hikari.setUsername(config.user());
+    hikari.setPassword(config.password());
+    hikari.setMaximumPoolSize(size);
+    hikari.setAutoCommit(false);
+    // READ COMMITTED: no gap locks, so inserts of new deliveries never wait on range locks of
+    // updates; writers of existing deliveries serialize on their message rows instead
+    // (MessageMapper.lockForUpdate).
+    hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    // Fail fast during an outage: callers back off and retry the same batch.
+    hikari.setConnectionTimeout(5_000);
+    hikari.setValidationTimeout(2_000);
+    return new HikariDataSource(hikari);
   }
 
   public DataSource dataSource() {

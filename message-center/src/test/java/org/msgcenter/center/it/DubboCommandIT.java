@@ -7,9 +7,16 @@ import static org.msgcenter.center.it.DubboClients.as;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,6 +68,9 @@ class DubboCommandIT {
         .set("dubbo.tri.port", String.valueOf(DubboClients.freePort()))
         .set("dubbo.accessToken", TOKEN)
         .set("poller.interval", "200ms")
+        // Small pools, so that the test of their separation can take every service connection.
+        .set("db.poolSize", "2")
+        .set("db.servicePoolSize", "2")
         .set("route.hook.flaky.channels", "webhook")
         .set("route.hook.flaky.target.webhook", sink.url("/flaky"))
         .set("route.hook.later.channels", "webhook")
@@ -187,6 +197,52 @@ class DubboCommandIT {
         .isInstanceOf(MessageNotFoundException.class);
     assertThatThrownBy(() -> as(TOKEN, () -> client.commands.cancel(unknown)))
         .isInstanceOf(MessageNotFoundException.class);
+  }
+
+  @Test
+  void commands_waiting_on_the_database_do_not_stall_delivery() throws Exception {
+    String user = "u-pools-" + System.nanoTime();
+    String locked = publishInApp(user);
+    await().atMost(WAIT).until(() -> harness.settled(locked));
+
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try (Connection holder = harness.connect()) {
+      // Hold the message's row lock, so that every cancel of it waits inside the database with a
+      // connection of the services' pool: two of them take the whole pool.
+      holder.setAutoCommit(false);
+      try (PreparedStatement ps =
+          holder.prepareStatement(
+              "SELECT message_id FROM message WHERE message_id = UNHEX(REPLACE(?, '-', ''))"
+                  + " FOR UPDATE")) {
+        ps.setString(1, locked);
+        ps.executeQuery().close();
+      }
+      List<Future<Boolean>> cancels = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        cancels.add(callers.submit(() -> as(TOKEN, () -> client.commands.cancel(locked))));
+      }
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  harness.count(
+                      "SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+                          + " WHERE INFO LIKE '%FROM message%FOR UPDATE' AND TIME_MS > 200"),
+              waiting -> waiting >= 2);
+
+      // Delivery writes on its own pool: a new notification is recorded and sent meanwhile.
+      String meanwhile = publishInApp(user);
+      await().atMost(Duration.ofSeconds(10)).until(() -> harness.settled(meanwhile));
+      assertThat(harness.byChannel(meanwhile).get("in-app").get("status")).isEqualTo("SENT");
+
+      holder.rollback();
+      for (Future<Boolean> cancel : cancels) {
+        // The locked message was sent before: nothing left to cancel.
+        assertThat(cancel.get(30, TimeUnit.SECONDS)).isFalse();
+      }
+    } finally {
+      callers.shutdownNow();
+    }
   }
 
   private String publishInApp(String user) {
