@@ -63,6 +63,41 @@ final class DbStatus {
     return new DbStatus(values);
   }
 
+  /**
+   * Waits until InnoDB has finished loading the buffer pool dump of the server's previous run (it
+   * does so in the background after every start, reading pages a measurement would otherwise
+   * compete with), for at most {@code timeoutSeconds}; returns what the server said at the end and
+   * how full the pool is.
+   */
+  static Map<String, Object> awaitBufferPoolLoad(Connection c, int timeoutSeconds)
+      throws SQLException, InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + timeoutSeconds * 1_000_000_000L;
+    String load = status(c, "Innodb_buffer_pool_load_status");
+    // "Loading buffer pool(s) from …", then "Loaded 1234/56789 pages"; done: "Buffer pool(s) load
+    // completed at …" (or aborted, or no dump to load).
+    while (load.startsWith("Load")) {
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+      Thread.sleep(1_000);
+      load = status(c, "Innodb_buffer_pool_load_status");
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("loadStatus", load);
+    out.put("waitedSeconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+    out.put("pagesData", Long.parseLong(status(c, "Innodb_buffer_pool_pages_data")));
+    out.put("pagesTotal", Long.parseLong(status(c, "Innodb_buffer_pool_pages_total")));
+    return out;
+  }
+
+  private static String status(Connection c, String name) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SHOW GLOBAL STATUS LIKE '" + name + "'")) {
+      return r.next() ? r.getString(2) : "";
+    }
+  }
+
   /** The counters' growth from {@code this} to {@code later}, in total and per {@code unit}. */
   Map<String, Object> delta(DbStatus later, long units, String unitName) {
     Map<String, Object> total = new LinkedHashMap<>();

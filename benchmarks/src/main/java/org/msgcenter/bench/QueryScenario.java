@@ -141,6 +141,11 @@ final class QueryScenario {
             CenterFleet.start(dir, options, List.of(settings), processes, "query center");
         Client client = new Client(infra.zooKeeperConnect());
         Connection root = infra.rootConnection(null)) {
+      Map<String, Object> pool = DbStatus.awaitBufferPoolLoad(root, 1800);
+      System.out.printf(
+          "  query: buffer pool %s; %,d of %,d pages hold data%n",
+          pool.get("loadStatus"), pool.get("pagesData"), pool.get("pagesTotal"));
+      results.detail("query", "bufferPoolBefore", pool);
       Schedule warm = new Schedule(rate, warmup, plan, chunkList, 1);
       warm.run(client, "query warm-up");
       DbStatus before = DbStatus.read(root);
