@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,12 +24,17 @@ import java.util.regex.Pattern;
  * <p>Environment override: {@code MSGCENTER_NOTIFIER_} followed by the key in upper case with dots
  * and dashes as underscores ({@code jwt.secret} is {@code MSGCENTER_NOTIFIER_JWT_SECRET}; the
  * prefix keeps the notifier apart from the center, whose keys overlap). It applies to keys present
- * in the file or given as defaults. A system property with the exact key ({@code -Djwt.secret=...})
- * wins over both.
+ * in the file or given as defaults. {@code jwt.secret} is also read from {@code
+ * MSGCENTER_JWT_SECRET}, the variable business-access reads for the same secret, so one variable
+ * sets it for both; the notifier's own variable wins over it. A system property with the exact key
+ * ({@code -Djwt.secret=...}) wins over all of them.
  */
 public final class Settings {
   /** What every environment override starts with. */
   public static final String ENV_PREFIX = "MSGCENTER_NOTIFIER_";
+
+  /** Keys also read under the plain {@code MSGCENTER_} prefix that every program shares. */
+  public static final Set<String> SHARED = Set.of("jwt.secret");
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
@@ -60,6 +66,10 @@ public final class Settings {
       p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k).trim()));
     }
     for (String key : Map.copyOf(merged).keySet()) {
+      String shared = SHARED.contains(key) ? env.get(sharedEnvName(key)) : null;
+      if (shared != null) {
+        merged.put(key, shared.trim());
+      }
       String fromEnv = env.get(envName(key));
       if (fromEnv != null) {
         merged.put(key, fromEnv.trim());
@@ -75,6 +85,11 @@ public final class Settings {
   /** The environment variable that overrides {@code key}. */
   public static String envName(String key) {
     return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /** The variable every program reads for a {@link #SHARED} key. */
+  public static String sharedEnvName(String key) {
+    return "MSGCENTER_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
   public Map<String, String> asMap() {

@@ -89,4 +89,24 @@ class NotifierConfigTest {
     assertThat(c.socketIo().port()).isEqualTo(9999);
     assertThat(c.httpPort()).isEqualTo(8082);
   }
+
+  @Test
+  void the_jwt_secret_is_shared_with_business_access_and_the_own_variable_wins() {
+    String shared = "shared-secret-for-every-program-0123456789";
+    Settings one =
+        Settings.load(
+            null,
+            NotifierConfig.DEFAULTS,
+            Map.of("MSGCENTER_JWT_SECRET", shared),
+            new Properties());
+    assertThat(one.string("jwt.secret")).isEqualTo(shared);
+
+    Settings both =
+        Settings.load(
+            null,
+            NotifierConfig.DEFAULTS,
+            Map.of("MSGCENTER_JWT_SECRET", shared, "MSGCENTER_NOTIFIER_JWT_SECRET", "own"),
+            new Properties());
+    assertThat(both.string("jwt.secret")).isEqualTo("own");
+  }
 }
