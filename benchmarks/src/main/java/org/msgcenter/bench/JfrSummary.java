@@ -26,7 +26,10 @@ import jdk.jfr.consumer.RecordingFile;
  *   <li>how long each thread was blocked inside project code, and where: sleeping, parked, waiting
  *       on a monitor, or reading a socket ({@code jdk.ThreadSleep}, {@code jdk.ThreadPark}, {@code
  *       jdk.JavaMonitorWait}, {@code jdk.SocketRead}, each recorded from 10-20 ms on);
- *   <li>which threads were started, and from where ({@code jdk.ThreadStart}).
+ *   <li>which threads were started, and from where ({@code jdk.ThreadStart});
+ *   <li>each thread's share of the process's CPU, user and kernel time apart ({@code
+ *       jdk.ThreadCPULoad}, {@code jdk.CPULoad}): this counts what Java samples do not see, the JIT
+ *       compiler, the garbage collector and the kernel working for a thread's system calls.
  * </ul>
  *
  * For each site it names the innermost project method and the SQL statement (the MyBatis mapper
@@ -79,6 +82,9 @@ final class JfrSummary {
     Map<String, Tally> blockedWhere = new HashMap<>();
     Tally started = new Tally();
     Map<String, Tally> startedFrom = new HashMap<>();
+    Map<String, double[]> threadCpu = new HashMap<>();
+    double[] processCpu = new double[3]; // user, system, events
+    int cores = Runtime.getRuntime().availableProcessors();
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
@@ -111,6 +117,17 @@ final class JfrSummary {
           started.add(name, 1);
           startedFrom.computeIfAbsent(name, x -> new Tally()).add(starter(frames), 1);
         }
+        case "jdk.ThreadCPULoad" -> {
+          double[] cpu = threadCpu.computeIfAbsent(threadOf(e.getThread()), x -> new double[2]);
+          cpu[0] += e.getFloat("user");
+          cpu[1] += e.getFloat("system");
+        }
+        case "jdk.CPULoad" -> {
+          processCpu[0] += e.getFloat("jvmUser");
+          processCpu[1] += e.getFloat("jvmSystem");
+          processCpu[2]++;
+        }
+        case "jdk.CPUInformation" -> cores = e.getInt("hwThreads");
         default -> {
           String kind = BLOCKING.get(type);
           String where = kind == null ? null : where(frames);
@@ -137,6 +154,7 @@ final class JfrSummary {
             cpuByThread.total,
             waitByThread.total,
             idleNative));
+    threadCpu(out, threadCpu, processCpu, cores, rows);
     table(out, "Samples running Java code, by thread", cpuByThread, rows, false);
     table(out, "Hottest methods (top frame of Java samples)", selfFrames, rows, false);
     out.append(
@@ -153,6 +171,39 @@ final class JfrSummary {
     out.append("\nThreads started during the recording, by name, and what started them:\n");
     perThread(out, startedFrom, started, 6, 2, false);
     return out.toString();
+  }
+
+  private static void threadCpu(
+      StringBuilder out, Map<String, double[]> threads, double[] process, int cores, int rows) {
+    double total = threads.values().stream().mapToDouble(c -> c[0] + c[1]).sum();
+    if (total <= 0) {
+      return;
+    }
+    out.append("\nCPU by thread, all of it (JIT, GC and kernel time included):");
+    if (process[2] > 0) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              " the process used %.2f cores on average, %.2f in user mode and %.2f in the kernel",
+              (process[0] + process[1]) / process[2] * cores,
+              process[0] / process[2] * cores,
+              process[1] / process[2] * cores));
+    }
+    out.append('\n');
+    List<Map.Entry<String, double[]>> list = new ArrayList<>(threads.entrySet());
+    list.sort(
+        (a, b) ->
+            Double.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]));
+    for (var e : list.subList(0, Math.min(rows, list.size()))) {
+      double[] c = e.getValue();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  %5.1f%%  (kernel %3.0f%% of it)  %s%n",
+              100 * (c[0] + c[1]) / total,
+              100 * c[1] / Math.max(1e-9, c[0] + c[1]),
+              e.getKey()));
+    }
   }
 
   private static void table(StringBuilder out, String title, Tally t, int rows, boolean nanos) {
