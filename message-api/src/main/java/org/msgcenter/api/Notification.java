@@ -93,6 +93,9 @@ public final class Notification {
   private final Instant expireAt;
   private final String dedupKey;
 
+  /** The wire form, written once by the constructor (all other fields are set by then). */
+  private final byte[] encoded;
+
   private Notification(Builder b) {
     this.messageId = b.messageId != null ? b.messageId : Uuid7.generate();
     this.bizType = b.bizType;
@@ -115,7 +118,8 @@ public final class Notification {
     v.throwIfAny(InvalidNotificationException.Reason.INVALID_FIELDS);
     this.params = Json.immutableCopy(b.params);
     this.data = Json.immutableCopy(b.data);
-    int size = NotificationCodec.encode(this).length;
+    this.encoded = NotificationCodec.write(this);
+    int size = encoded.length;
     if (size > MAX_RECORD_BYTES) {
       throw new InvalidNotificationException(
           InvalidNotificationException.Reason.TOO_LARGE,
@@ -176,6 +180,11 @@ public final class Notification {
     if (dedupKey != null && recipient != null && recipient.userId().isEmpty()) {
       v.add("dedupKey", "requires recipient.userId: duplicates are suppressed per user");
     }
+  }
+
+  /** The wire form; callers must not change it ({@link NotificationCodec#encode} copies it). */
+  byte[] encoded() {
+    return encoded;
   }
 
   public static Builder builder() {

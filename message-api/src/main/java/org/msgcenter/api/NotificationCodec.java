@@ -27,8 +27,17 @@ import org.msgcenter.api.internal.Violations;
 public final class NotificationCodec {
   private NotificationCodec() {}
 
-  /** The UTF-8 JSON of {@code n}, fields in a fixed order, absent fields left out. */
+  /**
+   * The UTF-8 JSON of {@code n}, fields in a fixed order, absent fields left out: a copy of what
+   * the notification's constructor wrote to check its size, so that publishing does not write it
+   * twice.
+   */
   public static byte[] encode(Notification n) {
+    return n.encoded().clone();
+  }
+
+  /** Writes the JSON of {@code n}; the constructor of {@link Notification} calls it once. */
+  static byte[] write(Notification n) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
       g.writeStartObject();
