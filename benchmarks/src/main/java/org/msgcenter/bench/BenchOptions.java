@@ -36,6 +36,7 @@ record BenchOptions(
     long loadSeconds,
     int queryRate,
     int querySeconds,
+    int queryRecentDays,
     Path resultsDir,
     Path docFile,
     Path runDir,
@@ -142,6 +143,9 @@ record BenchOptions(
         --query-rate N         calls/s the query scenario makes, open loop (default 200)
         --query-seconds SEC    how long it measures, after a warm-up of a fifth of that
                                (default 60)
+        --query-recent-days D  pick the messages the query scenario asks for by age, most of them
+                               recent: ages spread exponentially with a mean of D days, as users
+                               read mostly what came lately (default: uniform over all stored)
         --results DIR          where the JSON results go (default benchmarks/results)
         --doc FILE             the Markdown page the results go into (default docs/benchmarks.md;
                                'none' to skip)
@@ -173,6 +177,7 @@ record BenchOptions(
     long loadSeconds = 0;
     int queryRate = DEFAULT_QUERY_RATE;
     int querySeconds = DEFAULT_QUERY_SECONDS;
+    int queryRecentDays = 0;
     Path results = Path.of("benchmarks", "results");
     Path doc = Path.of("docs", "benchmarks.md");
     Path runDir = null;
@@ -238,6 +243,7 @@ record BenchOptions(
         case "--load-seconds" -> loadSeconds = positive(a, v);
         case "--query-rate" -> queryRate = positive(a, v);
         case "--query-seconds" -> querySeconds = positive(a, v);
+        case "--query-recent-days" -> queryRecentDays = positive(a, v);
         case "--results" -> results = Path.of(v);
         case "--doc" -> doc = v.equals("none") ? null : Path.of(v);
         case "--run-dir" -> runDir = Path.of(v);
@@ -293,6 +299,7 @@ record BenchOptions(
         loadSeconds,
         queryRate,
         querySeconds,
+        queryRecentDays,
         results,
         doc,
         runDir != null ? runDir : Path.of("benchmarks", "target", "bench-runs", timestamp),

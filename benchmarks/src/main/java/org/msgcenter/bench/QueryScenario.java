@@ -39,8 +39,9 @@ import org.msgcenter.api.MessageView;
  * {@code start + i / rate} whatever happened before, and its latency runs from that due time to the
  * answer, so a provider that falls behind adds its queue to the figures instead of slowing the
  * load. Each call picks a stored message at random ({@link GrowthData} says what its id, user,
- * business id and trace id are) and asks one of the shapes of {@link Op}. p50, p99 and p999
- * (nearest rank) per method; failed calls are counted, not timed.
+ * business id and trace id are), uniformly over all stored or, with {@code --query-recent-days D},
+ * by an age spread exponentially with a mean of D days, and asks one of the shapes of {@link Op}.
+ * p50, p99 and p999 (nearest rank) per method; failed calls are counted, not timed.
  */
 final class QueryScenario {
   static final String TOKEN = "local-dev-token";
@@ -92,6 +93,13 @@ final class QueryScenario {
 
   static final List<String> METHODS = List.of("getMessage", "search", "inbox", "unreadCount");
 
+  /** How the messages asked for are picked, in words. */
+  static String pickName(int recentDays) {
+    return recentDays == 0
+        ? "uniform over all stored messages"
+        : "recent first: ages exponential, mean " + recentDays + " days";
+  }
+
   private final Infrastructure infra;
   private final Processes processes;
   private final Results results;
@@ -127,6 +135,8 @@ final class QueryScenario {
     results.detail("query", "rate", rate);
     results.detail("query", "seconds", seconds);
     results.detail("query", "warmupSeconds", warmup);
+    results.detail("query", "pick", pickName(options.queryRecentDays()));
+    System.out.printf("  query: messages picked %s%n", pickName(options.queryRecentDays()));
     Path dir = Files.createDirectories(options.runDir().resolve("query"));
     Map<String, String> settings =
         CenterFleet.settings(infra, dir, GrowthLoader.DATABASE, "bench-query", "bench-query-1");
@@ -146,11 +156,12 @@ final class QueryScenario {
           "  query: buffer pool %s; %,d of %,d pages hold data%n",
           pool.get("loadStatus"), pool.get("pagesData"), pool.get("pagesTotal"));
       results.detail("query", "bufferPoolBefore", pool);
-      Schedule warm = new Schedule(rate, warmup, plan, chunkList, 1);
+      int recent = options.queryRecentDays();
+      Schedule warm = new Schedule(rate, warmup, plan, chunkList, 1, recent);
       warm.run(client, "query warm-up");
       DbStatus before = DbStatus.read(root);
       ProcStats.Snapshot cpu = processes.snapshot();
-      Schedule measured = new Schedule(rate, seconds, plan, chunkList, 2);
+      Schedule measured = new Schedule(rate, seconds, plan, chunkList, 2, recent);
       measured.run(client, "query");
       Map<String, Object> usage = cpu.until();
       results.detail("query", "cpu", usage);
@@ -188,7 +199,9 @@ final class QueryScenario {
     String at =
         Progress.grouped(stored)
             + " messages stored"
-            + (stored < GrowthLoader.DEFAULT_PLANNED ? " (NOT the 10,000,000 of the target)" : "");
+            + (stored < GrowthLoader.DEFAULT_PLANNED ? " (NOT the 10,000,000 of the target)" : "")
+            + "; messages picked "
+            + pickName(s.recentDays);
     for (String method : METHODS) {
       Map<String, Object> sum = s.summary(shapeOf -> Op.ofShape(shapeOf).method.equals(method));
       results.detail("query", method, sum);
@@ -235,14 +248,16 @@ final class QueryScenario {
     final GrowthData.Plan plan;
     final int[] chunks;
     final long seed;
+    final int recentDays;
     final Op[] ops;
     final long[] micros;
     final byte[] outcome; // 0 not done, 1 ok, 2 empty answer, 3 failed
     final Map<String, Long> errors = new java.util.concurrent.ConcurrentHashMap<>();
     final AtomicLong lateDispatchMicros = new AtomicLong();
 
-    Schedule(int rate, int seconds, GrowthData.Plan plan, int[] chunks, long seed) {
+    Schedule(int rate, int seconds, GrowthData.Plan plan, int[] chunks, long seed, int recentDays) {
       this.rate = rate;
+      this.recentDays = recentDays;
       this.seconds = seconds;
       this.total = rate * seconds;
       this.plan = plan;
@@ -295,9 +310,7 @@ final class QueryScenario {
       SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i);
       Op op = Op.pick(r.nextInt(100));
       ops[i] = op;
-      int chunk = chunks[r.nextInt(chunks.length)];
-      long n = (long) chunk * GrowthLoader.CHUNK + r.nextInt(GrowthLoader.CHUNK);
-      GrowthData.Message m = GrowthData.message(plan, n);
+      GrowthData.Message m = GrowthData.message(plan, pick(r));
       try {
         boolean answered = client.call(op, m, r);
         micros[i] = (System.nanoTime() - due) / 1000;
@@ -313,6 +326,26 @@ final class QueryScenario {
         text = text.replaceAll("\\d+", "N");
         errors.merge(text.length() > 200 ? text.substring(0, 200) : text, 1L, Long::sum);
       }
+    }
+
+    /**
+     * The number of a stored message: uniform over the loaded chunks, or the newest stored minus an
+     * exponentially spread age (a message of a chunk not loaded falls back to a uniform pick).
+     */
+    private long pick(SplittableRandom r) {
+      if (recentDays > 0) {
+        double millisPerMessage =
+            (double) (plan.endMillis() - plan.startMillis()) / Math.max(1, plan.planned());
+        double ageMillis = -Math.log(1 - r.nextDouble()) * recentDays * 86_400_000.0;
+        long newest =
+            (long) chunks[chunks.length - 1] * GrowthLoader.CHUNK + GrowthLoader.CHUNK - 1;
+        long n = newest - (long) (ageMillis / millisPerMessage);
+        if (n >= 0 && Arrays.binarySearch(chunks, (int) (n / GrowthLoader.CHUNK)) >= 0) {
+          return n;
+        }
+      }
+      int chunk = chunks[r.nextInt(chunks.length)];
+      return (long) chunk * GrowthLoader.CHUNK + r.nextInt(GrowthLoader.CHUNK);
     }
 
     /** Percentiles and counts of the calls whose shape passes {@code shapes}. */

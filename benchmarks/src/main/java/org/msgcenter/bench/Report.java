@@ -73,6 +73,7 @@ final class Report {
       settings.put("loadSeconds", options.loadSeconds());
       settings.put("queryRate", options.queryRate());
       settings.put("querySeconds", options.querySeconds());
+      settings.put("queryPick", QueryScenario.pickName(options.queryRecentDays()));
     }
     root.put("settings", settings);
     List<Map<String, Object>> figures = new ArrayList<>();
