@@ -37,6 +37,7 @@ record BenchOptions(
     int queryRate,
     int querySeconds,
     int queryRecentDays,
+    boolean queryCold,
     Path resultsDir,
     Path docFile,
     Path runDir,
@@ -146,6 +147,8 @@ record BenchOptions(
         --query-recent-days D  pick the messages the query scenario asks for by age, most of them
                                recent: ages spread exponentially with a mean of D days, as users
                                read mostly what came lately (default: uniform over all stored)
+        --query-cold           measure the query scenario right after MariaDB's start, without first
+                               reading the indexes the calls use into the buffer pool
         --results DIR          where the JSON results go (default benchmarks/results)
         --doc FILE             the Markdown page the results go into (default docs/benchmarks.md;
                                'none' to skip)
@@ -178,6 +181,7 @@ record BenchOptions(
     int queryRate = DEFAULT_QUERY_RATE;
     int querySeconds = DEFAULT_QUERY_SECONDS;
     int queryRecentDays = 0;
+    boolean queryCold = false;
     Path results = Path.of("benchmarks", "results");
     Path doc = Path.of("docs", "benchmarks.md");
     Path runDir = null;
@@ -199,6 +203,10 @@ record BenchOptions(
           throw new IllegalArgumentException(
               "unknown scenario '" + a + "'; one of " + SCENARIOS + " or all");
         }
+        continue;
+      }
+      if (a.equals("--query-cold")) {
+        queryCold = true;
         continue;
       }
       if (a.equals("--profile")) {
@@ -300,6 +308,7 @@ record BenchOptions(
         queryRate,
         querySeconds,
         queryRecentDays,
+        queryCold,
         results,
         doc,
         runDir != null ? runDir : Path.of("benchmarks", "target", "bench-runs", timestamp),

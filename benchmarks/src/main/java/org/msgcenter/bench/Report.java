@@ -74,6 +74,7 @@ final class Report {
       settings.put("queryRate", options.queryRate());
       settings.put("querySeconds", options.querySeconds());
       settings.put("queryPick", QueryScenario.pickName(options.queryRecentDays()));
+      settings.put("queryBufferPoolWarmed", !options.queryCold());
     }
     root.put("settings", settings);
     List<Map<String, Object>> figures = new ArrayList<>();
