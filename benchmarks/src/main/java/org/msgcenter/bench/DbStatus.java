@@ -94,10 +94,10 @@ final class DbStatus {
   /**
    * Reads each of {@code indexes} ({@code table.index}, PRIMARY for the rows themselves) from end
    * to end so that its pages are in the buffer pool, as they are in a server that has been
-   * answering for a while; the last read win when they do not all fit. InnoDB normally keeps pages
-   * a scan reads in the old part of its LRU list, where the next scan evicts them: for the reads
-   * here they go to the young part ({@code innodb_old_blocks_time = 0}), and the setting is put
-   * back after. Returns how long each took and how full the pool is.
+   * answering for a while; those read last stay when they do not all fit. InnoDB normally keeps
+   * pages a scan reads in the old part of its LRU list, where the next scan evicts them: for the
+   * reads here they go to the young part ({@code innodb_old_blocks_time = 0}), and the setting is
+   * put back after. Returns how long each took and how full the pool is.
    */
   static Map<String, Object> warmBufferPool(Connection c, String database, List<String> indexes)
       throws SQLException {
