@@ -86,8 +86,7 @@ final class DbStatus {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("loadStatus", load);
     out.put("waitedSeconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
-    out.put("pagesData", Long.parseLong(status(c, "Innodb_buffer_pool_pages_data")));
-    out.put("pagesTotal", Long.parseLong(status(c, "Innodb_buffer_pool_pages_total")));
+    putPoolFill(c, out);
     return out;
   }
 
@@ -133,9 +132,14 @@ final class DbStatus {
         s.execute("SET GLOBAL innodb_old_blocks_time = " + Long.parseLong(oldBlocksTime));
       }
     }
+    putPoolFill(c, out);
+    return out;
+  }
+
+  /** How many of the buffer pool's pages hold data, and how many it has. */
+  private static void putPoolFill(Connection c, Map<String, Object> out) throws SQLException {
     out.put("pagesData", Long.parseLong(status(c, "Innodb_buffer_pool_pages_data")));
     out.put("pagesTotal", Long.parseLong(status(c, "Innodb_buffer_pool_pages_total")));
-    return out;
   }
 
   private static String status(Connection c, String name) throws SQLException {

@@ -94,8 +94,8 @@ final class QueryScenario {
   static final List<String> METHODS = List.of("getMessage", "search", "inbox", "unreadCount");
 
   /**
-   * What the calls read, in the order the pool is warmed with them: the last read stay when they do
-   * not all fit, so the rows every call reads come last. The poller's index is left out.
+   * What the calls read, in the order the pool is warmed with them: those read last stay when they
+   * do not all fit, so the rows every call reads come last. The poller's index is left out.
    */
   static final List<String> WARM_INDEXES =
       List.of(
@@ -151,8 +151,9 @@ final class QueryScenario {
     results.detail("query", "rate", rate);
     results.detail("query", "seconds", seconds);
     results.detail("query", "warmupSeconds", warmup);
-    results.detail("query", "pick", pickName(options.queryRecentDays()));
-    System.out.printf("  query: messages picked %s%n", pickName(options.queryRecentDays()));
+    String pick = pickName(options.queryRecentDays());
+    results.detail("query", "pick", pick);
+    System.out.printf("  query: messages picked %s%n", pick);
     Path dir = Files.createDirectories(options.runDir().resolve("query"));
     Map<String, String> settings =
         CenterFleet.settings(infra, dir, GrowthLoader.DATABASE, "bench-query", "bench-query-1");
@@ -276,6 +277,11 @@ final class QueryScenario {
     final int[] chunks;
     final long seed;
     final int recentDays;
+
+    /** The number of the newest stored message, and the plan's time between two messages. */
+    final long newest;
+
+    final double millisPerMessage;
     final Op[] ops;
     final long[] micros;
     final byte[] outcome; // 0 not done, 1 ok, 2 empty answer, 3 failed
@@ -285,6 +291,9 @@ final class QueryScenario {
     Schedule(int rate, int seconds, GrowthData.Plan plan, int[] chunks, long seed, int recentDays) {
       this.rate = rate;
       this.recentDays = recentDays;
+      this.newest = (long) chunks[chunks.length - 1] * GrowthLoader.CHUNK + GrowthLoader.CHUNK - 1;
+      this.millisPerMessage =
+          (double) (plan.endMillis() - plan.startMillis()) / Math.max(1, plan.planned());
       this.seconds = seconds;
       this.total = rate * seconds;
       this.plan = plan;
@@ -361,11 +370,7 @@ final class QueryScenario {
      */
     private long pick(SplittableRandom r) {
       if (recentDays > 0) {
-        double millisPerMessage =
-            (double) (plan.endMillis() - plan.startMillis()) / Math.max(1, plan.planned());
         double ageMillis = -Math.log(1 - r.nextDouble()) * recentDays * 86_400_000.0;
-        long newest =
-            (long) chunks[chunks.length - 1] * GrowthLoader.CHUNK + GrowthLoader.CHUNK - 1;
         long n = newest - (long) (ageMillis / millisPerMessage);
         if (n >= 0 && Arrays.binarySearch(chunks, (int) (n / GrowthLoader.CHUNK)) >= 0) {
           return n;
