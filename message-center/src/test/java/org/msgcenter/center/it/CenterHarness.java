@@ -106,16 +106,17 @@ final class CenterHarness implements AutoCloseable {
     CenterConfig config = CenterConfig.from(new Settings("test", settings));
     center = MessageCenter.start(config, Clock.systemUTC(), plugins);
     if (publisher == null) {
-      publisher =
-          NotificationPublisher.kafka(
-              PublisherConfig.builder()
-                  .bootstrapServers(kafka.bootstrapServers())
-                  .topic(topic("notifications"))
-                  .highTopic(topic("notifications.high"))
-                  .linger(Duration.ZERO)
-                  .build());
+      publisher = NotificationPublisher.kafka(publisherConfig().linger(Duration.ZERO).build());
     }
     return center;
+  }
+
+  /** A publisher's settings for this harness's broker and topics; callers add their own. */
+  PublisherConfig.Builder publisherConfig() {
+    return PublisherConfig.builder()
+        .bootstrapServers(kafka.bootstrapServers())
+        .topic(topic("notifications"))
+        .highTopic(topic("notifications.high"));
   }
 
   void stopCenter() {

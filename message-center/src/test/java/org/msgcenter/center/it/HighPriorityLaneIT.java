@@ -27,7 +27,6 @@ import org.msgcenter.api.Notification;
 import org.msgcenter.api.Priority;
 import org.msgcenter.api.Recipient;
 import org.msgcenter.api.publish.NotificationPublisher;
-import org.msgcenter.api.publish.PublisherConfig;
 import org.msgcenter.testkit.EmbeddedInfrastructure;
 import org.msgcenter.testkit.EmbeddedKafka;
 import org.msgcenter.testkit.TestDatabase;
@@ -59,14 +58,7 @@ class HighPriorityLaneIT {
     harness.set("route.security.otp.channels", "in-app");
     harness.start();
     // A bulk sender batches (the harness's publisher sends each record at once).
-    bulk =
-        NotificationPublisher.kafka(
-            PublisherConfig.builder()
-                .bootstrapServers(kafka.bootstrapServers())
-                .topic(harness.topic("notifications"))
-                .highTopic(harness.topic("notifications.high"))
-                .clientId("bulk-campaign")
-                .build());
+    bulk = NotificationPublisher.kafka(harness.publisherConfig().clientId("bulk-campaign").build());
     offsets = new GroupOffsets(kafka.bootstrapServers());
     progress = Executors.newSingleThreadScheduledExecutor();
   }

@@ -71,7 +71,7 @@ class RateLimitIT {
       harness.set("poller.interval", "100ms");
 
       long t0 = System.nanoTime();
-      publishAll(kafka, harness, LIMITED, i -> notification("limited.statement", i));
+      publishAll(harness, LIMITED, i -> notification("limited.statement", i));
       System.out.printf("Published %d limited notifications in %.1f s%n", LIMITED, seconds(t0));
       t0 = System.nanoTime();
       harness.start();
@@ -88,10 +88,9 @@ class RateLimitIT {
 
       // Now the in-app notifications, behind the backlog; and scheduled ones that come due while
       // it still waits.
-      publishAll(kafka, harness, FAST, i -> notification("fast.alert", i));
+      publishAll(harness, FAST, i -> notification("fast.alert", i));
       Instant sendAt = Instant.now().plusSeconds(2);
       publishAll(
-          kafka,
           harness,
           SCHEDULED,
           i ->
@@ -252,17 +251,9 @@ class RateLimitIT {
    * the delivery timeout, in some runs on a busy machine: the publish then fails as documented.)
    */
   private static void publishAll(
-      EmbeddedKafka kafka,
-      CenterHarness harness,
-      int count,
-      java.util.function.IntFunction<Notification> notification)
+      CenterHarness harness, int count, java.util.function.IntFunction<Notification> notification)
       throws Exception {
-    PublisherConfig config =
-        PublisherConfig.builder()
-            .bootstrapServers(kafka.bootstrapServers())
-            .topic(harness.topic("notifications"))
-            .highTopic(harness.topic("notifications.high"))
-            .build();
+    PublisherConfig config = harness.publisherConfig().build();
     // In acknowledged chunks, so that a slow moment of the broker never leaves thousands of
     // records waiting in the producer.
     for (int from = 0; from < count; from += 2_000) {
