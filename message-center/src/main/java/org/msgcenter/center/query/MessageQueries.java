@@ -20,7 +20,6 @@ import org.msgcenter.center.query.internal.Cursor;
 import org.msgcenter.center.query.internal.Requests;
 import org.msgcenter.center.query.internal.ServiceCalls;
 import org.msgcenter.center.query.internal.Views;
-import org.msgcenter.center.store.AttemptRow;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryRow;
 import org.msgcenter.center.store.InboxSearch;
@@ -64,14 +63,12 @@ public final class MessageQueries implements MessageQueryService {
         messageId,
         () -> {
           byte[] id = Requests.id("messageId", messageId);
-          return db.inTransaction(
-              s -> {
-                MessageRow row = s.getMapper(QueryMapper.class).selectMessage(id);
-                if (row == null) {
-                  throw new MessageNotFoundException(Uuid7.fromBytes(id));
-                }
-                return hydrate(s, List.of(row)).get(0);
-              });
+          MessageRow row =
+              db.read(s -> s.getMapper(QueryMapper.class).selectMessageWithHistory(id));
+          if (row == null) {
+            throw new MessageNotFoundException(Uuid7.fromBytes(id));
+          }
+          return Views.message(row, row.deliveries);
         });
   }
 
@@ -107,8 +104,7 @@ public final class MessageQueries implements MessageQueryService {
     p.upper =
         min(to == null ? null : Requests.idBound(to), Cursor.decode(q.getCursor(), Cursor.SEARCH));
     p.limit = limit + 1;
-    return db.inTransaction(
-        s -> page(s, s.getMapper(QueryMapper.class).search(p), limit, Cursor.SEARCH));
+    return db.read(s -> page(s, s.getMapper(QueryMapper.class).search(p), limit, Cursor.SEARCH));
   }
 
   @Override
@@ -133,7 +129,7 @@ public final class MessageQueries implements MessageQueryService {
       kind = Cursor.INBOX_NEWEST;
       p.before = Cursor.decode(q.getCursor(), kind);
     }
-    return db.inTransaction(s -> page(s, s.getMapper(QueryMapper.class).inbox(p), limit, kind));
+    return db.read(s -> page(s, s.getMapper(QueryMapper.class).inbox(p), limit, kind));
   }
 
   @Override
@@ -143,8 +139,7 @@ public final class MessageQueries implements MessageQueryService {
         userId,
         () -> {
           String user = Requests.required("userId", userId, MAX_USER_ID);
-          return db.inTransaction(
-              s -> s.getMapper(QueryMapper.class).countInbox(user, IN_APP, UNREAD));
+          return db.read(s -> s.getMapper(QueryMapper.class).countInbox(user, IN_APP, UNREAD));
         });
   }
 
@@ -155,19 +150,15 @@ public final class MessageQueries implements MessageQueryService {
     return new MessagePage().setItems(hydrate(s, items)).setNextCursor(next);
   }
 
-  /** The views of these messages with their deliveries and attempts: two more index reads. */
+  /** The views of these messages with their deliveries and attempts: one more index read. */
   private static List<MessageView> hydrate(SqlSession s, List<MessageRow> messages) {
     if (messages.isEmpty()) {
       return new ArrayList<>();
     }
-    QueryMapper mapper = s.getMapper(QueryMapper.class);
     List<DeliveryRow> deliveries =
-        mapper.selectDeliveries(messages.stream().map(m -> m.messageId).toList());
-    List<AttemptRow> attempts =
-        deliveries.isEmpty()
-            ? List.of()
-            : mapper.selectAttempts(deliveries.stream().map(d -> d.deliveryId).toList());
-    return Views.messages(messages, deliveries, attempts);
+        s.getMapper(QueryMapper.class)
+            .selectHistory(messages.stream().map(m -> m.messageId).toList());
+    return Views.messages(messages, deliveries);
   }
 
   private static byte[] min(byte[] a, byte[] b) {

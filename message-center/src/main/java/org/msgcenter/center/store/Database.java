@@ -59,7 +59,7 @@ public final class Database implements AutoCloseable {
 
   /** Connects, migrates the schema to the latest version, and readies the mappers. */
   public static Database open(CenterConfig.Db config) {
-    HikariDataSource ds = pool(config, "msgcenter-db", config.poolSize());
+    HikariDataSource ds = pool(config, "msgcenter-db", config.poolSize(), false);
     try {
       var result =
           Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
@@ -81,17 +81,24 @@ public final class Database implements AutoCloseable {
    * {@link #open}, which migrates the schema.
    */
   public static Database openServicePool(CenterConfig.Db config) {
-    return new Database(pool(config, "msgcenter-db-services", config.servicePoolSize()));
+    return new Database(pool(config, "msgcenter-db-services", config.servicePoolSize(), true));
   }
 
-  private static HikariDataSource pool(CenterConfig.Db config, String name, int size) {
+  /**
+   * A pool of {@code size} connections. The center's own pool stays in manual commit: everything it
+   * does is a transaction. The services' pool is in auto-commit, for their reads ({@link #read}),
+   * which then cost their statements alone; a command's transaction there costs two round trips
+   * more (auto-commit off when it starts, on again when the pool takes the connection back).
+   */
+  private static HikariDataSource pool(
+      CenterConfig.Db config, String name, int size, boolean autoCommit) {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName(name);
     hikari.setJdbcUrl(config.url());
     hikari.setUsername(config.user());
     hikari.setPassword(config.password());
     hikari.setMaximumPoolSize(size);
-    hikari.setAutoCommit(false);
+    hikari.setAutoCommit(autoCommit);
     // READ COMMITTED: no gap locks, so inserts of new deliveries never wait on range locks of
     // updates; writers of existing deliveries serialize on their message rows instead
     // (MessageMapper.lockForUpdate).
@@ -127,6 +134,19 @@ public final class Database implements AutoCloseable {
       }
       session.commit(true);
       return result;
+    }
+  }
+
+  /**
+   * Runs reads, each statement on its own (auto-commit): no transaction to commit afterwards, which
+   * on the services' pool saves a round trip per call. Under READ COMMITTED each statement of a
+   * transaction reads its own snapshot anyway, so reads lose no consistency by it; a read that must
+   * see several tables at one moment is one statement (a join). Writing here is a mistake: each
+   * write would commit at once.
+   */
+  public <T> T read(Function<SqlSession, T> work) {
+    try (SqlSession session = sessions.openSession(ExecutorType.SIMPLE, true)) {
+      return work.apply(session);
     }
   }
 

@@ -1,6 +1,7 @@
 package org.msgcenter.center.store;
 
 import java.time.LocalDateTime;
+import java.util.List;
 
 /** A row of {@code delivery}; times in UTC. */
 public final class DeliveryRow {
@@ -23,4 +24,10 @@ public final class DeliveryRow {
   public int resends;
   public LocalDateTime createdAt;
   public LocalDateTime updatedAt;
+
+  /**
+   * The delivery's attempts in order of round and attempt, where a statement reads them with it;
+   * else null.
+   */
+  public List<AttemptRow> history;
 }

@@ -1,6 +1,7 @@
 package org.msgcenter.center.store;
 
 import java.time.LocalDateTime;
+import java.util.List;
 
 /** A row of {@code message}; times in UTC. */
 public final class MessageRow {
@@ -27,4 +28,7 @@ public final class MessageRow {
   public long sourceOffset;
   public LocalDateTime createdAt;
   public LocalDateTime updatedAt;
+
+  /** The message's deliveries, oldest first, where a statement reads them with it; else null. */
+  public List<DeliveryRow> deliveries;
 }

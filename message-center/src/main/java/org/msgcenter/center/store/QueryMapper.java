@@ -9,7 +9,8 @@ import org.apache.ibatis.annotations.Param;
  */
 public interface QueryMapper {
 
-  MessageRow selectMessage(@Param("id") byte[] messageId);
+  /** A message with its deliveries and their attempts ({@link MessageRow#deliveries}), or null. */
+  MessageRow selectMessageWithHistory(@Param("id") byte[] messageId);
 
   /** One page of messages matching every filter given, newest first. */
   List<MessageRow> search(@Param("q") MessageSearch query);
@@ -25,6 +26,9 @@ public interface QueryMapper {
   /** The deliveries of these messages, oldest first. */
   List<DeliveryRow> selectDeliveries(@Param("messageIds") List<byte[]> messageIds);
 
-  /** The attempts of these deliveries, in order of round and attempt. */
-  List<AttemptRow> selectAttempts(@Param("deliveryIds") List<byte[]> deliveryIds);
+  /**
+   * The deliveries of these messages, oldest first, each with its attempts ({@link
+   * DeliveryRow#history}).
+   */
+  List<DeliveryRow> selectHistory(@Param("messageIds") List<byte[]> messageIds);
 }

@@ -245,7 +245,7 @@ class QueryIndexIT {
     LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
     List<String> unread = MessageQueries.UNREAD;
 
-    shapes.put("QueryMapper.selectMessage", Map.of("id", someMessage));
+    shapes.put("QueryMapper.selectMessageWithHistory", Map.of("id", someMessage));
     MessageSearch byUser = search();
     byUser.userId = "u-7";
     shapes.put("QueryMapper.search", Map.of("q", byUser));
@@ -289,7 +289,7 @@ class QueryIndexIT {
     shapes.put(
         "QueryMapper.selectDeliveries", Map.of("messageIds", messageIds.subList(20_000, 20_200)));
     shapes.put(
-        "QueryMapper.selectAttempts", Map.of("deliveryIds", deliveryIds.subList(30_000, 30_500)));
+        "QueryMapper.selectHistory", Map.of("messageIds", messageIds.subList(30_000, 30_200)));
 
     shapes.put("MessageMapper.lockForUpdate", Map.of("ids", List.of(someMessage)));
     // The poller's claim and its start-up release run on the same growing table.

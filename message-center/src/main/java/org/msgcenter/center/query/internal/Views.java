@@ -63,30 +63,33 @@ public final class Views {
   }
 
   /**
-   * The views of {@code messages}, in their order, each with its deliveries (oldest first) and
-   * their attempts.
+   * The views of {@code messages}, in their order, each with its deliveries among {@code
+   * deliveries} (read with their attempts, oldest first).
    */
   public static List<MessageView> messages(
-      List<MessageRow> messages, List<DeliveryRow> deliveries, List<AttemptRow> attempts) {
-    Map<String, List<AttemptView>> history = new HashMap<>();
-    for (AttemptRow a : attempts) {
-      history
-          .computeIfAbsent(Uuid7.fromBytes(a.deliveryId), k -> new ArrayList<>())
-          .add(attempt(a));
-    }
-    Map<String, List<DeliveryView>> byMessage = new HashMap<>();
+      List<MessageRow> messages, List<DeliveryRow> deliveries) {
+    Map<String, List<DeliveryRow>> byMessage = new HashMap<>();
     for (DeliveryRow d : deliveries) {
-      DeliveryView v = delivery(d);
-      v.setHistory(history.getOrDefault(v.getDeliveryId(), new ArrayList<>()));
-      byMessage.computeIfAbsent(Uuid7.fromBytes(d.messageId), k -> new ArrayList<>()).add(v);
+      byMessage.computeIfAbsent(Uuid7.fromBytes(d.messageId), k -> new ArrayList<>()).add(d);
     }
     List<MessageView> out = new ArrayList<>(messages.size());
     for (MessageRow m : messages) {
-      MessageView v = message(m);
-      v.setDeliveries(byMessage.getOrDefault(v.getMessageId(), new ArrayList<>()));
-      out.add(v);
+      out.add(message(m, byMessage.getOrDefault(Uuid7.fromBytes(m.messageId), List.of())));
     }
     return out;
+  }
+
+  /** The view of a message with these deliveries of it (read with their attempts). */
+  public static MessageView message(MessageRow m, List<DeliveryRow> deliveries) {
+    List<DeliveryView> views = new ArrayList<>(deliveries.size());
+    for (DeliveryRow d : deliveries) {
+      List<AttemptView> history = new ArrayList<>(d.history.size());
+      for (AttemptRow a : d.history) {
+        history.add(attempt(a));
+      }
+      views.add(delivery(d).setHistory(history));
+    }
+    return message(m).setDeliveries(views);
   }
 
   static MessageView message(MessageRow m) {
