@@ -22,6 +22,7 @@ import org.msgcenter.center.query.internal.ServiceCalls;
 import org.msgcenter.center.query.internal.Views;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryRow;
+import org.msgcenter.center.store.HistoryReads;
 import org.msgcenter.center.store.InboxSearch;
 import org.msgcenter.center.store.MessageRow;
 import org.msgcenter.center.store.MessageSearch;
@@ -63,8 +64,7 @@ public final class MessageQueries implements MessageQueryService {
         messageId,
         () -> {
           byte[] id = Requests.id("messageId", messageId);
-          MessageRow row =
-              db.read(s -> s.getMapper(QueryMapper.class).selectMessageWithHistory(id));
+          MessageRow row = db.read(s -> HistoryReads.message(s, id));
           if (row == null) {
             throw new MessageNotFoundException(Uuid7.fromBytes(id));
           }
@@ -156,8 +156,7 @@ public final class MessageQueries implements MessageQueryService {
       return new ArrayList<>();
     }
     List<DeliveryRow> deliveries =
-        s.getMapper(QueryMapper.class)
-            .selectHistory(messages.stream().map(m -> m.messageId).toList());
+        HistoryReads.deliveries(s, messages.stream().map(m -> m.messageId).toList());
     return Views.messages(messages, deliveries);
   }
 

@@ -4,13 +4,11 @@ import java.util.List;
 import org.apache.ibatis.annotations.Param;
 
 /**
- * The reads of the query service; statements in QueryMapper.xml. Each one reads an index range
- * (V3__query_indexes.sql says which), checked by {@code QueryIndexIT} with EXPLAIN.
+ * The reads of the query service; statements in QueryMapper.xml ({@link HistoryReads} has the reads
+ * of a message's deliveries and attempts). Each one reads an index range (V3__query_indexes.sql
+ * says which), checked by {@code QueryIndexIT} with EXPLAIN.
  */
 public interface QueryMapper {
-
-  /** A message with its deliveries and their attempts ({@link MessageRow#deliveries}), or null. */
-  MessageRow selectMessageWithHistory(@Param("id") byte[] messageId);
 
   /** One page of messages matching every filter given, newest first. */
   List<MessageRow> search(@Param("q") MessageSearch query);
@@ -25,10 +23,4 @@ public interface QueryMapper {
 
   /** The deliveries of these messages, oldest first. */
   List<DeliveryRow> selectDeliveries(@Param("messageIds") List<byte[]> messageIds);
-
-  /**
-   * The deliveries of these messages, oldest first, each with its attempts ({@link
-   * DeliveryRow#history}).
-   */
-  List<DeliveryRow> selectHistory(@Param("messageIds") List<byte[]> messageIds);
 }

@@ -31,6 +31,7 @@ import org.msgcenter.center.query.internal.Requests;
 import org.msgcenter.center.store.CommandMapper;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryMapper;
+import org.msgcenter.center.store.HistoryReads;
 import org.msgcenter.center.store.InboxSearch;
 import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.MessageSearch;
@@ -39,11 +40,12 @@ import org.msgcenter.testkit.EmbeddedInfrastructure;
 import org.msgcenter.testkit.TestDatabase;
 
 /**
- * Every statement of the query and command services, exactly as its mapper writes it, is EXPLAINed
- * on MariaDB against 50,000 messages (with their deliveries and attempts) after {@code ANALYZE
- * TABLE}: none may read {@code message}, {@code delivery} or {@code delivery_attempt} from end to
- * end (access type {@code ALL}, or {@code index}: a full index scan), and a search by a key within
- * an id range (a time window or a cursor) must read the range of the key, not all of its entries.
+ * Every statement of the query and command services, exactly as its mapper (or HistoryReads) writes
+ * it, is EXPLAINed on MariaDB against 50,000 messages (with their deliveries and attempts) after
+ * {@code ANALYZE TABLE}: none may read {@code message}, {@code delivery} or {@code
+ * delivery_attempt} from end to end (access type {@code ALL}, or {@code index}: a full index scan),
+ * and a search by a key within an id range (a time window or a cursor) must read the range of the
+ * key, not all of its entries.
  */
 @ExtendWith(EmbeddedInfrastructure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -245,7 +247,6 @@ class QueryIndexIT {
     LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
     List<String> unread = MessageQueries.UNREAD;
 
-    shapes.put("QueryMapper.selectMessageWithHistory", Map.of("id", someMessage));
     MessageSearch byUser = search();
     byUser.userId = "u-7";
     shapes.put("QueryMapper.search", Map.of("q", byUser));
@@ -288,8 +289,6 @@ class QueryIndexIT {
         "QueryMapper.countInbox", Map.of("userId", "u-7", "channel", "in-app", "statuses", unread));
     shapes.put(
         "QueryMapper.selectDeliveries", Map.of("messageIds", messageIds.subList(20_000, 20_200)));
-    shapes.put(
-        "QueryMapper.selectHistory", Map.of("messageIds", messageIds.subList(30_000, 30_200)));
 
     shapes.put("MessageMapper.lockForUpdate", Map.of("ids", List.of(someMessage)));
     // The poller's claim and its start-up release run on the same growing table.
@@ -334,14 +333,35 @@ class QueryIndexIT {
     return shapes;
   }
 
+  /** The statements written in plain JDBC (see HistoryReads), with their parameters. */
+  private Map<String, Plain> plainShapes() {
+    Map<String, Plain> shapes = new LinkedHashMap<>();
+    shapes.put(
+        "HistoryReads.MESSAGE",
+        new Plain(HistoryReads.MESSAGE, List.of(messageIds.get(MESSAGES / 2))));
+    List<Object> page = List.copyOf(messageIds.subList(30_000, 30_200));
+    shapes.put("HistoryReads.pageHistory", new Plain(HistoryReads.pageHistory(page.size()), page));
+    return shapes;
+  }
+
+  private record Plain(String sql, List<Object> values) {}
+
   @Test
   void every_query_and_command_statement_reads_an_index_range() throws SQLException {
     List<String> scans = new ArrayList<>();
     StringBuilder plans = new StringBuilder();
     try (Connection c = connect()) {
+      Map<String, List<Map<String, Object>>> explained = new LinkedHashMap<>();
       for (var shape : shapes().entrySet()) {
         String statement = shape.getKey().replaceAll("#.*", "");
-        for (Map<String, Object> row : explain(c, statement, shape.getValue())) {
+        explained.put(shape.getKey(), explain(c, statement, shape.getValue()));
+      }
+      for (var shape : plainShapes().entrySet()) {
+        explained.put(
+            shape.getKey(), explain(c, shape.getValue().sql(), shape.getValue().values()));
+      }
+      for (var shape : explained.entrySet()) {
+        for (Map<String, Object> row : shape.getValue()) {
           plans.append(shape.getKey()).append(": ").append(row).append('\n');
           String table = String.valueOf(row.get("table"));
           String type = String.valueOf(row.get("type"));
@@ -370,15 +390,23 @@ class QueryIndexIT {
     BoundSql bound =
         mybatis.getMappedStatement("org.msgcenter.center.store." + statement).getBoundSql(param);
     MetaObject meta = mybatis.newMetaObject(param);
+    List<Object> values = new ArrayList<>();
+    for (ParameterMapping pm : bound.getParameterMappings()) {
+      String name = pm.getProperty();
+      values.add(
+          bound.hasAdditionalParameter(name)
+              ? bound.getAdditionalParameter(name)
+              : meta.getValue(name));
+    }
+    return explain(c, bound.getSql(), values);
+  }
+
+  private static List<Map<String, Object>> explain(Connection c, String sql, List<Object> values)
+      throws SQLException {
     List<Map<String, Object>> rows = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + bound.getSql())) {
+    try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
       int i = 1;
-      for (ParameterMapping pm : bound.getParameterMappings()) {
-        String name = pm.getProperty();
-        Object value =
-            bound.hasAdditionalParameter(name)
-                ? bound.getAdditionalParameter(name)
-                : meta.getValue(name);
+      for (Object value : values) {
         ps.setObject(i++, value);
       }
       try (ResultSet rs = ps.executeQuery()) {
@@ -391,7 +419,7 @@ class QueryIndexIT {
         }
       }
     }
-    assertThat(rows).as(statement + " has a plan").isNotEmpty();
+    assertThat(rows).as(sql + " has a plan").isNotEmpty();
     return rows;
   }
 }

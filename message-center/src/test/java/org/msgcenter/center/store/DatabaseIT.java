@@ -54,6 +54,40 @@ class DatabaseIT {
     }
   }
 
+  @Test
+  void service_pool_reads_commit_nothing_and_its_transactions_still_roll_back(TestDatabase testDb) {
+    CenterConfig.Db config =
+        new CenterConfig.Db(testDb.jdbcUrl(), testDb.user(), testDb.password(), 1, 1);
+    Database.open(config).close(); // migrates
+    try (Database db = Database.openServicePool(config)) {
+      db.inTransaction(s -> execute(s, "CREATE TABLE IF NOT EXISTS probe (n INT PRIMARY KEY)"));
+      long before = db.read(DatabaseIT::commits);
+      for (int i = 0; i < 10; i++) {
+        db.read(
+            s -> s.getMapper(QueryMapper.class).countInbox("user-1", "in-app", List.of("SENT")));
+      }
+      long after = db.read(DatabaseIT::commits);
+      assertThat(after - before).as("COMMIT statements for 10 reads").isZero();
+
+      assertThatThrownBy(
+              () ->
+                  db.inTransaction(
+                      s -> {
+                        execute(s, "INSERT INTO probe VALUES (1)");
+                        throw new IllegalStateException("fails after the insert");
+                      }))
+          .isInstanceOf(IllegalStateException.class);
+      long rows = db.read(s -> count(s, "SELECT COUNT(*) FROM probe"));
+      assertThat(rows).isZero();
+      long autoCommit = db.read(s -> count(s, "SELECT @@autocommit"));
+      assertThat(autoCommit).as("auto-commit again after a transaction").isEqualTo(1);
+    }
+  }
+
+  private static long commits(SqlSession s) {
+    return count(s, "SHOW SESSION STATUS LIKE 'Com_commit'", 2);
+  }
+
   private static long setOptionStatements(SqlSession s) {
     return count(s, "SHOW SESSION STATUS LIKE 'Com_set_option'", 2);
   }

@@ -38,9 +38,41 @@ public final class Views {
 
   private Views() {}
 
-  /** An ISO-8601 UTC instant with milliseconds, such as {@code 2026-11-22T08:00:00.120Z}. */
+  /**
+   * An ISO-8601 UTC instant with milliseconds, such as {@code 2026-11-22T08:00:00.120Z}. Written
+   * out by hand: a page has a hundred times or so, and the formatter took a tenth of a call's CPU.
+   */
   public static String time(LocalDateTime utc) {
-    return utc == null ? null : TIME.format(utc);
+    if (utc == null) {
+      return null;
+    }
+    int year = utc.getYear();
+    if (year < 1000 || year > 9999) {
+      return TIME.format(utc); // outside DATETIME's range: never stored, but never wrong either
+    }
+    char[] c = new char[24];
+    digits(c, 0, year, 4);
+    c[4] = '-';
+    digits(c, 5, utc.getMonthValue(), 2);
+    c[7] = '-';
+    digits(c, 8, utc.getDayOfMonth(), 2);
+    c[10] = 'T';
+    digits(c, 11, utc.getHour(), 2);
+    c[13] = ':';
+    digits(c, 14, utc.getMinute(), 2);
+    c[16] = ':';
+    digits(c, 17, utc.getSecond(), 2);
+    c[19] = '.';
+    digits(c, 20, utc.getNano() / 1_000_000, 3);
+    c[23] = 'Z';
+    return new String(c);
+  }
+
+  private static void digits(char[] into, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      into[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   /** An address as views show it: a URL masked, anything else as it is. */

@@ -76,4 +76,22 @@ class QueryRequestsTest {
     assertThat(Views.time(java.time.LocalDateTime.parse("2026-11-22T08:00:00")))
         .isEqualTo("2026-11-22T08:00:00.000Z");
   }
+
+  @Test
+  void times_are_written_as_the_iso_formatter_writes_them() {
+    java.time.format.DateTimeFormatter iso =
+        java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'");
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 10_000; i++) {
+      java.time.LocalDateTime t =
+          java.time.LocalDateTime.ofEpochSecond(
+              random.nextLong(-30_610_224_000L, 253_402_300_799L),
+              random.nextInt(1_000_000_000),
+              java.time.ZoneOffset.UTC);
+      assertThat(Views.time(t)).as(t.toString()).isEqualTo(iso.format(t));
+    }
+    assertThat(Views.time(java.time.LocalDateTime.parse("2026-01-02T03:04:05.006789")))
+        .isEqualTo("2026-01-02T03:04:05.006Z");
+    assertThat(Views.time(null)).isNull();
+  }
 }
