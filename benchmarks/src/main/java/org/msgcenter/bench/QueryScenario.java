@@ -22,6 +22,7 @@ import org.apache.dubbo.config.RegistryConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 import org.apache.dubbo.rpc.RpcContext;
 import org.apache.dubbo.rpc.model.FrameworkModel;
+import org.apache.dubbo.rpc.service.EchoService;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.msgcenter.api.InboxQuery;
@@ -59,7 +60,13 @@ final class QueryScenario {
     SEARCH_BIZ_TYPE_DAY("search", "search by bizType, one day", 5),
     SEARCH_HOUR_STATUS("search", "search by status, one hour", 5),
     INBOX("inbox", "inbox", 15),
-    UNREAD_COUNT("unreadCount", "unreadCount", 10);
+    UNREAD_COUNT("unreadCount", "unreadCount", 10),
+    /**
+     * Dubbo's built-in echo, answered by the provider's framework before any service code: the
+     * transport and the host's scheduling alone, the floor under every call of the run. On top of
+     * the 100 shares of the service calls, so that those keep their rate.
+     */
+    ECHO("$echo", "$echo", 5);
 
     final String method;
     final String shape;
@@ -80,15 +87,18 @@ final class QueryScenario {
       throw new IllegalArgumentException(shape);
     }
 
-    static Op pick(int percent) {
+    static Op pick(int share) {
       for (Op op : values()) {
-        if (percent < op.weight) {
+        if (share < op.weight) {
           return op;
         }
-        percent -= op.weight;
+        share -= op.weight;
       }
-      return UNREAD_COUNT;
+      throw new IllegalArgumentException("share " + share + " beyond " + SHARES);
     }
+
+    /** All shares, the echo's included. */
+    static final int SHARES = Arrays.stream(values()).mapToInt(op -> op.weight).sum();
   }
 
   static final List<String> METHODS = List.of("getMessage", "search", "inbox", "unreadCount");
@@ -256,7 +266,9 @@ final class QueryScenario {
                 + Progress.grouped(s.total)
                 + " made open-loop at "
                 + s.rate
-                + "/s over "
+                + "/s (and "
+                + s.rate * Op.ECHO.weight / (Op.SHARES - Op.ECHO.weight)
+                + "/s of Dubbo's $echo on top) over "
                 + s.seconds
                 + " s by one Dubbo consumer through ZooKeeper; from the due time to the answer; "
                 + at;
@@ -296,6 +308,29 @@ final class QueryScenario {
       System.out.printf(
           Locale.ROOT, "query %s p99 in provider: %.1f ms%n", method, provider.millis(0.99));
     }
+    // The floor: the transport and the host's scheduling with no service code at all.
+    Map<String, Object> echo = s.summary(Op.ECHO.shape::equals);
+    results.detail("query", "echo", echo);
+    for (String p : List.of("p50", "p99")) {
+      Object v = echo.get(p + "Millis");
+      results.add(
+          new Results.Figure(
+              "query",
+              "$echo " + p,
+              v instanceof Double d ? d : Double.NaN,
+              "ms",
+              Progress.grouped((Long) echo.get("ok"))
+                  + " calls of Dubbo's built-in echo among the same schedule, answered by the"
+                  + " provider's framework before any service code: what any call of this run"
+                  + " pays for the transport and the host's scheduling",
+              null));
+    }
+    System.out.println(
+        "query $echo p99: "
+            + (echo.get("p99Millis") == null
+                ? "n/a"
+                : String.format(Locale.ROOT, "%.1f", (Double) echo.get("p99Millis")))
+            + " ms");
   }
 
   /** The calls of one period: what each asked, how long it took, whether it failed. */
@@ -325,7 +360,8 @@ final class QueryScenario {
       this.millisPerMessage =
           (double) (plan.endMillis() - plan.startMillis()) / Math.max(1, plan.planned());
       this.seconds = seconds;
-      this.total = rate * seconds;
+      // The service calls at the rate asked for, and the echo's share on top.
+      this.total = rate * seconds * Op.SHARES / (Op.SHARES - Op.ECHO.weight);
       this.plan = plan;
       this.chunks = chunks;
       this.seed = seed;
@@ -352,7 +388,7 @@ final class QueryScenario {
       long start = System.nanoTime() + 50_000_000L;
       try (Progress progress = Progress.every(label, total, done::get)) {
         for (int i = 0; i < total; i++) {
-          long due = start + (long) (i * 1e9 / rate);
+          long due = start + (long) (i * (seconds * 1e9) / total);
           long wait;
           while ((wait = due - System.nanoTime()) > 0) {
             LockSupport.parkNanos(wait);
@@ -374,7 +410,7 @@ final class QueryScenario {
 
     private void call(Client client, int i, long due) {
       SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i);
-      Op op = Op.pick(r.nextInt(100));
+      Op op = Op.pick(r.nextInt(Op.SHARES));
       ops[i] = op;
       GrowthData.Message m = GrowthData.message(plan, pick(r));
       try {
@@ -536,6 +572,9 @@ final class QueryScenario {
                   .setTo(from.plusSeconds(3_600).toString())
                   .setLimit(PAGE));
           return true;
+        }
+        case ECHO -> {
+          return "ping".equals(((EchoService) queries).$echo("ping"));
         }
         case INBOX -> {
           // A user's unread ones may all be read; the whole inbox holds the message picked.
