@@ -297,16 +297,8 @@ final class QueryScenario {
                 null));
       }
       results.detail("query", method + " in provider", own);
-      System.out.println(
-          "query "
-              + method
-              + " p99: "
-              + (sum.get("p99Millis") == null
-                  ? "n/a"
-                  : String.format(Locale.ROOT, "%.1f", (Double) sum.get("p99Millis")))
-              + " ms");
-      System.out.printf(
-          Locale.ROOT, "query %s p99 in provider: %.1f ms%n", method, provider.millis(0.99));
+      printHeadline(method + " p99", sum.get("p99Millis"));
+      printHeadline(method + " p99 in provider", provider.millis(0.99));
     }
     // The floor: the transport and the host's scheduling with no service code at all.
     Map<String, Object> echo = s.summary(Op.ECHO.shape::equals);
@@ -325,12 +317,17 @@ final class QueryScenario {
                   + " pays for the transport and the host's scheduling",
               null));
     }
+    printHeadline("$echo p99", echo.get("p99Millis"));
+  }
+
+  /** One line {@code query <what>: <ms> ms}, or n/a without calls. */
+  private static void printHeadline(String what, Object millis) {
+    boolean none = !(millis instanceof Double d) || d.isNaN();
     System.out.println(
-        "query $echo p99: "
-            + (echo.get("p99Millis") == null
-                ? "n/a"
-                : String.format(Locale.ROOT, "%.1f", (Double) echo.get("p99Millis")))
-            + " ms");
+        "query "
+            + what
+            + ": "
+            + (none ? "n/a" : String.format(Locale.ROOT, "%.1f ms", (Double) millis)));
   }
 
   /** The calls of one period: what each asked, how long it took, whether it failed. */
