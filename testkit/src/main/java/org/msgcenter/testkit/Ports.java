@@ -1,7 +1,6 @@
 package org.msgcenter.testkit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,17 +11,12 @@ final class Ports {
   private Ports() {}
 
   /**
-   * Returns a port that was free a moment ago. Servers pick their port once, at construction, so
-   * that a restarted server comes back on the same port.
+   * Returns a port that was free a moment ago and not handed out before ({@link FreePorts#next}).
+   * Servers pick their port once, at construction, so that a restarted server comes back on the
+   * same port.
    */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not find a free port", e);
-    }
+    return FreePorts.next();
   }
 
   /**

@@ -3,9 +3,6 @@ package org.msgcenter.access.it;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,6 +26,7 @@ import org.msgcenter.center.config.CenterConfig;
 import org.msgcenter.testkit.EmbeddedKafka;
 import org.msgcenter.testkit.EmbeddedMariaDb;
 import org.msgcenter.testkit.EmbeddedZooKeeper;
+import org.msgcenter.testkit.FreePorts;
 import org.msgcenter.testkit.TestDatabase;
 
 /**
@@ -230,12 +228,7 @@ final class Stack implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return FreePorts.next();
   }
 
   /** Access servers first (they are the center's consumers), then the center, then ZooKeeper. */

@@ -1,9 +1,6 @@
 package org.msgcenter.center.it;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +16,7 @@ import org.apache.dubbo.rpc.RpcContext;
 import org.apache.dubbo.rpc.model.FrameworkModel;
 import org.msgcenter.api.MessageCommandService;
 import org.msgcenter.api.MessageQueryService;
+import org.msgcenter.testkit.FreePorts;
 
 /**
  * A real Dubbo consumer of the center's services, in its own Dubbo framework, that finds the
@@ -69,12 +67,7 @@ final class DubboClients implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return FreePorts.next();
   }
 
   /** POSTs a JSON array of arguments to Triple's HTTP/JSON, as curl would. */

@@ -1,9 +1,5 @@
 package org.msgcenter.notifier.it;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,6 +25,7 @@ import org.msgcenter.notifier.config.NotifierConfig;
 import org.msgcenter.notifier.config.Settings;
 import org.msgcenter.testkit.EmbeddedKafka;
 import org.msgcenter.testkit.EmbeddedZooKeeper;
+import org.msgcenter.testkit.FreePorts;
 import org.msgcenter.testkit.TestDatabase;
 
 /**
@@ -187,12 +184,7 @@ final class Stack implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return FreePorts.next();
   }
 
   @Override
