@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -92,19 +93,34 @@ final class KafkaNotificationPublisher implements NotificationPublisher {
     return result;
   }
 
+  /**
+   * Whether publishing the same notification again is the answer to {@code error}: for Kafka's
+   * retriable errors (timeouts, an unreachable or restarting broker), and for an out-of-order
+   * sequence, which Kafka documents as "data may have been lost" while the idempotent producer goes
+   * on (seen when a request's answer timed out on a busy host while later batches were
+   * acknowledged). Either way the record may or may not be stored; the center records a messageId
+   * once, so publishing again loses nothing and duplicates nothing.
+   */
+  static boolean retryable(Throwable error) {
+    return error instanceof RetriableException || error instanceof OutOfOrderSequenceException;
+  }
+
   private PublishException failure(Notification n, String topic, Throwable error) {
-    boolean retryable = error instanceof RetriableException;
+    boolean retryable = retryable(error);
     String message =
         "publish of message "
             + n.messageId()
             + " to "
             + topic
             + " failed"
-            + (retryable
-                ? " (broker unreachable or no acknowledgement within deliveryTimeout "
-                    + config.deliveryTimeout().toMillis()
-                    + " ms; safe to publish again)"
-                : "")
+            + (error instanceof OutOfOrderSequenceException
+                ? " (the broker saw the producer's records out of order and may have lost some;"
+                    + " safe to publish again)"
+                : retryable
+                    ? " (broker unreachable or no acknowledgement within deliveryTimeout "
+                        + config.deliveryTimeout().toMillis()
+                        + " ms; safe to publish again)"
+                    : "")
             + ": "
             + error.getClass().getSimpleName()
             + ": "

@@ -4,8 +4,8 @@ import org.msgcenter.api.MessageCenterException;
 
 /**
  * A notification the broker did not acknowledge. When {@link #isRetryable()} is true (timeouts, an
- * unreachable or restarting broker), publishing the same notification again is safe: the center
- * records one messageId once.
+ * unreachable or restarting broker, records the broker saw out of order), publishing the same
+ * notification again is safe: the center records one messageId once.
  */
 public class PublishException extends MessageCenterException {
   private static final long serialVersionUID = 1L;

@@ -247,8 +247,8 @@ class RateLimitIT {
    * Publishes {@code count} notifications in acknowledged chunks and waits for every ack. A chunk
    * whose publish fails is published again, the same notifications with a new producer, as {@code
    * PublishException} allows: the center records a notification published twice once. (The embedded
-   * broker has rejected a batch of the idempotent producer with OutOfOrderSequenceException until
-   * the delivery timeout, in some runs on a busy machine: the publish then fails as documented.)
+   * broker has rejected a batch of the idempotent producer with OutOfOrderSequenceException, in
+   * some runs on a busy machine: the publish then fails, retryable, as documented.)
    */
   private static void publishAll(
       CenterHarness harness, int count, java.util.function.IntFunction<Notification> notification)
