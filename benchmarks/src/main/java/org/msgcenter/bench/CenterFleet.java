@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.msgcenter.testkit.FreePorts;
 
 /**
  * One or more message-center processes of a run, side by side on this host, each with its own
@@ -60,10 +61,10 @@ final class CenterFleet implements AutoCloseable {
     s.put("db.user", Infrastructure.USER);
     s.put("db.password", Infrastructure.PASSWORD);
     s.put("zookeeper.connect", infra.zooKeeperConnect());
-    s.put("http.port", Integer.toString(CenterProcess.freePort()));
+    s.put("http.port", Integer.toString(FreePorts.next()));
     // The query services start with the center: free ports, so that a local stack may run too.
-    s.put("dubbo.port", Integer.toString(CenterProcess.freePort()));
-    s.put("dubbo.tri.port", Integer.toString(CenterProcess.freePort()));
+    s.put("dubbo.port", Integer.toString(FreePorts.next()));
+    s.put("dubbo.tri.port", Integer.toString(FreePorts.next()));
     s.put("templates.dir", templates.toAbsolutePath().toString());
     // Channels as conf/message-center.properties ships them.
     s.put("channel.in-app.topic", "msgcenter.realtime");

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.msgcenter.testkit.FreePorts;
 
 /**
  * The message center as production runs it: its own JVM, {@code java -cp <jar>:<class path>
@@ -262,10 +261,6 @@ final class CenterProcess implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-  }
-
-  static int freePort() {
-    return FreePorts.next();
   }
 
   private static String quote(String s) {

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.msgcenter.testkit.FreePorts;
 
 /**
  * The drain: N notifications are published first; then the message center starts, as its own
@@ -166,10 +167,10 @@ final class DrainScenario {
     s.put("db.user", Infrastructure.USER);
     s.put("db.password", Infrastructure.PASSWORD);
     s.put("zookeeper.connect", infra.zooKeeperConnect());
-    s.put("http.port", Integer.toString(CenterProcess.freePort()));
+    s.put("http.port", Integer.toString(FreePorts.next()));
     // The query services start with the center: free ports, so that a local stack may run too.
-    s.put("dubbo.port", Integer.toString(CenterProcess.freePort()));
-    s.put("dubbo.tri.port", Integer.toString(CenterProcess.freePort()));
+    s.put("dubbo.port", Integer.toString(FreePorts.next()));
+    s.put("dubbo.tri.port", Integer.toString(FreePorts.next()));
     s.put("templates.dir", templates.toAbsolutePath().toString());
     // Channels as conf/message-center.properties ships them.
     s.put("channel.in-app.topic", "msgcenter.realtime");

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.msgcenter.api.publish.NotificationPublisher;
 import org.msgcenter.api.publish.PublisherConfig;
+import org.msgcenter.testkit.FreePorts;
 
 /**
  * The websocket-notifier: heap per idle connection, and publish → client receipt latency. One
@@ -130,8 +131,8 @@ final class NotifierScenario {
     s.put("profile", "local");
     s.put("instance.id", "bench-notifier");
     s.put("socketio.host", "127.0.0.1");
-    s.put("socketio.port", Integer.toString(CenterProcess.freePort()));
-    int http = CenterProcess.freePort();
+    s.put("socketio.port", Integer.toString(FreePorts.next()));
+    int http = FreePorts.next();
     s.put("http.port", Integer.toString(http));
     s.put("jwt.secret", SECRET);
     s.put("kafka.bootstrapServers", infra.bootstrapServers());

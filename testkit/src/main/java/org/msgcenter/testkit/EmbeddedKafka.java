@@ -75,7 +75,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.port = Ports.requireValid("Kafka", builder.port);
     int controller = Ports.requireValid("Kafka controller", builder.controllerPort);
     while (controller == port && builder.controllerPort == 0) {
-      controller = Ports.freePort();
+      controller = FreePorts.next();
     }
     if (controller == port) {
       throw new IllegalArgumentException("Kafka port and controller port are both " + port);

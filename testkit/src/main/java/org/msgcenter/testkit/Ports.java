@@ -11,15 +11,6 @@ final class Ports {
   private Ports() {}
 
   /**
-   * Returns a port that was free a moment ago and not handed out before ({@link FreePorts#next}).
-   * Servers pick their port once, at construction, so that a restarted server comes back on the
-   * same port.
-   */
-  static int freePort() {
-    return FreePorts.next();
-  }
-
-  /**
    * Fails with a message naming the port when something already listens on it, instead of the
    * server's own less readable bind error deep in its startup.
    *
@@ -35,10 +26,14 @@ final class Ports {
     }
   }
 
+  /**
+   * {@code port}, or for 0 a free one ({@link FreePorts#next}). Servers pick their port once, at
+   * construction, so that a restarted server comes back on the same port.
+   */
   static int requireValid(String what, int port) {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException(what + " port must be 0-65535 (0 = random), was " + port);
     }
-    return port == 0 ? freePort() : port;
+    return port == 0 ? FreePorts.next() : port;
   }
 }

@@ -25,10 +25,10 @@ class LocalStackTest {
       @TempDir Path dataDir) throws Exception {
     LocalStackConfig config =
         new LocalStackConfig(
-            Ports.freePort(),
-            Ports.freePort(),
-            Ports.freePort(),
-            Ports.freePort(),
+            FreePorts.next(),
+            FreePorts.next(),
+            FreePorts.next(),
+            FreePorts.next(),
             dataDir,
             2,
             "64M");
@@ -70,7 +70,7 @@ class LocalStackTest {
       int port = taken.getLocalPort();
       LocalStackConfig config =
           new LocalStackConfig(
-              Ports.freePort(), port, Ports.freePort(), Ports.freePort(), dataDir, 1, "64M");
+              FreePorts.next(), port, FreePorts.next(), FreePorts.next(), dataDir, 1, "64M");
 
       try (LocalStack stack = new LocalStack(config)) {
         assertThatThrownBy(stack::start)

@@ -99,8 +99,8 @@ final class Stack implements AutoCloseable {
     center.put("shutdown.grace", "2s");
     center.put("route.default.channels", "in-app");
     center.put("dubbo.enabled", "true");
-    center.put("dubbo.port", String.valueOf(freePort()));
-    center.put("dubbo.tri.port", String.valueOf(freePort()));
+    center.put("dubbo.port", String.valueOf(FreePorts.next()));
+    center.put("dubbo.tri.port", String.valueOf(FreePorts.next()));
     center.put("dubbo.accessToken", CENTER_TOKEN);
 
     access.putAll(AccessConfig.DEFAULTS);
@@ -168,7 +168,7 @@ final class Stack implements AutoCloseable {
     Map<String, String> n =
         new java.util.LinkedHashMap<>(org.msgcenter.notifier.config.NotifierConfig.DEFAULTS);
     n.put("socketio.host", "127.0.0.1");
-    n.put("socketio.port", String.valueOf(freePort()));
+    n.put("socketio.port", String.valueOf(FreePorts.next()));
     n.put("socketio.allowedOrigins", origin);
     n.put("http.port", "0");
     n.put("jwt.secret", access.get("jwt.secret"));
@@ -225,10 +225,6 @@ final class Stack implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static int freePort() {
-    return FreePorts.next();
   }
 
   /** Access servers first (they are the center's consumers), then the center, then ZooKeeper. */

@@ -16,7 +16,6 @@ import org.apache.dubbo.rpc.RpcContext;
 import org.apache.dubbo.rpc.model.FrameworkModel;
 import org.msgcenter.api.MessageCommandService;
 import org.msgcenter.api.MessageQueryService;
-import org.msgcenter.testkit.FreePorts;
 
 /**
  * A real Dubbo consumer of the center's services, in its own Dubbo framework, that finds the
@@ -64,10 +63,6 @@ final class DubboClients implements AutoCloseable {
   @Override
   public void close() {
     framework.destroy();
-  }
-
-  static int freePort() {
-    return FreePorts.next();
   }
 
   /** POSTs a JSON array of arguments to Triple's HTTP/JSON, as curl would. */

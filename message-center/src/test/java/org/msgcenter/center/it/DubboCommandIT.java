@@ -39,6 +39,7 @@ import org.msgcenter.api.Uuid7;
 import org.msgcenter.testkit.EmbeddedInfrastructure;
 import org.msgcenter.testkit.EmbeddedKafka;
 import org.msgcenter.testkit.EmbeddedZooKeeper;
+import org.msgcenter.testkit.FreePorts;
 import org.msgcenter.testkit.TestDatabase;
 
 /**
@@ -64,8 +65,8 @@ class DubboCommandIT {
     harness
         .set("zookeeper.connect", zk.connectString())
         .set("dubbo.enabled", "true")
-        .set("dubbo.port", String.valueOf(DubboClients.freePort()))
-        .set("dubbo.tri.port", String.valueOf(DubboClients.freePort()))
+        .set("dubbo.port", String.valueOf(FreePorts.next()))
+        .set("dubbo.tri.port", String.valueOf(FreePorts.next()))
         .set("dubbo.accessToken", TOKEN)
         .set("poller.interval", "200ms")
         // Small pools, so that the test of their separation can take every service connection.

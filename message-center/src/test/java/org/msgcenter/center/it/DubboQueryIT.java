@@ -47,6 +47,7 @@ import org.msgcenter.api.Uuid7;
 import org.msgcenter.testkit.EmbeddedInfrastructure;
 import org.msgcenter.testkit.EmbeddedKafka;
 import org.msgcenter.testkit.EmbeddedZooKeeper;
+import org.msgcenter.testkit.FreePorts;
 import org.msgcenter.testkit.TestDatabase;
 
 /**
@@ -72,11 +73,11 @@ class DubboQueryIT {
     // A ZooKeeper of its own: the registry and the dynamic configuration stay this class's.
     zk = new EmbeddedZooKeeper().start();
     harness = new CenterHarness(kafka, db.jdbcUrl(), db.user(), db.password(), dir);
-    triPort = DubboClients.freePort();
+    triPort = FreePorts.next();
     harness
         .set("zookeeper.connect", zk.connectString())
         .set("dubbo.enabled", "true")
-        .set("dubbo.port", String.valueOf(DubboClients.freePort()))
+        .set("dubbo.port", String.valueOf(FreePorts.next()))
         .set("dubbo.tri.port", String.valueOf(triPort))
         .set("dubbo.accessToken", TOKEN);
     harness.start();

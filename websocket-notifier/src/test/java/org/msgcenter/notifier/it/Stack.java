@@ -78,8 +78,8 @@ final class Stack implements AutoCloseable {
     s.put("shutdown.grace", "2s");
     s.put("route.default.channels", "in-app");
     s.put("dubbo.enabled", "true");
-    s.put("dubbo.port", String.valueOf(freePort()));
-    s.put("dubbo.tri.port", String.valueOf(freePort()));
+    s.put("dubbo.port", String.valueOf(FreePorts.next()));
+    s.put("dubbo.tri.port", String.valueOf(FreePorts.next()));
     s.put("dubbo.accessToken", ACCESS_TOKEN);
     center =
         MessageCenter.start(
@@ -105,7 +105,7 @@ final class Stack implements AutoCloseable {
     Map<String, String> s = new LinkedHashMap<>(NotifierConfig.DEFAULTS);
     s.put("profile", "it");
     s.put("socketio.host", "127.0.0.1");
-    s.put("socketio.port", String.valueOf(freePort()));
+    s.put("socketio.port", String.valueOf(FreePorts.next()));
     s.put("http.port", "0");
     s.put("jwt.secret", JWT_SECRET);
     s.put("kafka.bootstrapServers", kafka.bootstrapServers());
@@ -181,10 +181,6 @@ final class Stack implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static int freePort() {
-    return FreePorts.next();
   }
 
   @Override
