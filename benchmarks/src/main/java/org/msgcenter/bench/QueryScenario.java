@@ -208,15 +208,14 @@ final class QueryScenario {
       for (String method : METHODS) {
         inProvider.put(method, new ProviderTimes(metricsBefore, metricsAfter, method));
       }
-      results.detail("query", "serviceMetrics", serviceMetrics(fleet));
+      results.detail("query", "serviceMetrics", serviceMetrics(metricsAfter));
       results.detail("query", "centers", fleet.stop());
       report(measured, stored, usage, inProvider);
     }
   }
 
-  private static Map<String, Object> serviceMetrics(CenterFleet fleet) {
+  private static Map<String, Object> serviceMetrics(Map<String, Double> m) {
     Map<String, Object> out = new LinkedHashMap<>();
-    Map<String, Double> m = fleet.centers().get(0).metrics();
     for (String method : METHODS) {
       String label = "method=\"" + method + "\"";
       double n = CenterProcess.sum(m, "msgcenter_service_calls_seconds_count", label);
@@ -267,7 +266,7 @@ final class QueryScenario {
                 + " made open-loop at "
                 + s.rate
                 + "/s (and "
-                + s.rate * Op.ECHO.weight / (Op.SHARES - Op.ECHO.weight)
+                + (s.total / s.seconds - s.rate)
                 + "/s of Dubbo's $echo on top) over "
                 + s.seconds
                 + " s by one Dubbo consumer through ZooKeeper; from the due time to the answer; "

@@ -40,14 +40,7 @@ class DatabaseIT {
       db.inTransaction(s -> execute(s, "CREATE TABLE IF NOT EXISTS probe (n INT PRIMARY KEY)"));
       db.inTransaction(s -> execute(s, "DELETE FROM probe"));
 
-      assertThatThrownBy(
-              () ->
-                  db.inTransaction(
-                      s -> {
-                        execute(s, "INSERT INTO probe VALUES (1)");
-                        throw new IllegalStateException("fails after the insert");
-                      }))
-          .isInstanceOf(IllegalStateException.class);
+      failAfterInsert(db);
 
       long rows = db.inTransaction(s -> count(s, "SELECT COUNT(*) FROM probe"));
       assertThat(rows).isZero();
@@ -69,19 +62,24 @@ class DatabaseIT {
       long after = db.read(DatabaseIT::commits);
       assertThat(after - before).as("COMMIT statements for 10 reads").isZero();
 
-      assertThatThrownBy(
-              () ->
-                  db.inTransaction(
-                      s -> {
-                        execute(s, "INSERT INTO probe VALUES (1)");
-                        throw new IllegalStateException("fails after the insert");
-                      }))
-          .isInstanceOf(IllegalStateException.class);
+      failAfterInsert(db);
       long rows = db.read(s -> count(s, "SELECT COUNT(*) FROM probe"));
       assertThat(rows).isZero();
       long autoCommit = db.read(s -> count(s, "SELECT @@autocommit"));
       assertThat(autoCommit).as("auto-commit again after a transaction").isEqualTo(1);
     }
+  }
+
+  /** A transaction that inserts into probe and then fails. */
+  private static void failAfterInsert(Database db) {
+    assertThatThrownBy(
+            () ->
+                db.inTransaction(
+                    s -> {
+                      execute(s, "INSERT INTO probe VALUES (1)");
+                      throw new IllegalStateException("fails after the insert");
+                    }))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   private static long commits(SqlSession s) {
