@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.random.RandomGenerator;
+import org.apache.ibatis.session.SqlSession;
 import org.msgcenter.api.DeliveryStatus;
 import org.msgcenter.api.Priority;
 import org.msgcenter.api.Uuid7;
@@ -30,11 +31,11 @@ import org.msgcenter.center.delivery.Dispatcher;
 import org.msgcenter.center.delivery.Policies;
 import org.msgcenter.center.delivery.Transitions;
 import org.msgcenter.center.render.Renderer;
+import org.msgcenter.center.store.ClaimReads;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryMapper;
 import org.msgcenter.center.store.DueDelivery;
 import org.msgcenter.center.store.HotUpdates;
-import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.MessageRow;
 import org.msgcenter.center.store.Times;
 import org.slf4j.Logger;
@@ -209,15 +210,10 @@ public final class RetryPoller implements AutoCloseable {
    * locked by id; then the claim. Returns the claimed deliveries' messages, keyed by row id.
    */
   private Map<byte[], MessageRow> claimBatch(
-      org.apache.ibatis.session.SqlSession s,
-      Instant now,
-      Scan scan,
-      List<DueDelivery> toSend,
-      List<String> reserved) {
+      SqlSession s, Instant now, Scan scan, List<DueDelivery> toSend, List<String> reserved) {
     DeliveryMapper deliveries = s.getMapper(DeliveryMapper.class);
-    MessageMapper messageMapper = s.getMapper(MessageMapper.class);
     var nowUtc = Times.utc(now);
-    candidates(deliveries, nowUtc, scan);
+    candidates(s, nowUtc, scan);
     permitsNanos = scan.permitsNanos;
     if (scan.first.isEmpty()) {
       return Map.of();
@@ -225,7 +221,7 @@ public final class RetryPoller implements AutoCloseable {
     // The messages of the candidates that fit, all of them: locking by a LIMIT would take the
     // lowest ids and undo the order the candidates were chosen in (HIGH first, channels in turn).
     Set<String> lockedMessages = new HashSet<>();
-    lockMessages(messageMapper, scan.first, 0, lockedMessages);
+    lockMessages(s, scan.first, 0, lockedMessages);
     List<DueDelivery> candidates = new ArrayList<>();
     for (DueDelivery d : scan.first) {
       if (lockedMessages.contains(Uuid7.fromBytes(d.messageId))) {
@@ -241,7 +237,7 @@ public final class RetryPoller implements AutoCloseable {
           spare.add(d);
         }
       }
-      lockMessages(messageMapper, spare, shortfall, lockedMessages);
+      lockMessages(s, spare, shortfall, lockedMessages);
       for (DueDelivery d : scan.spare) {
         if (lockedMessages.contains(Uuid7.fromBytes(d.messageId))) {
           candidates.add(d);
@@ -252,8 +248,7 @@ public final class RetryPoller implements AutoCloseable {
     for (DueDelivery d : candidates) {
       ids.add(d.deliveryId);
     }
-    List<DueDelivery> locked =
-        inOrderOf(candidates, ids.isEmpty() ? List.of() : deliveries.lockDue(ids, nowUtc));
+    List<DueDelivery> locked = inOrderOf(candidates, ClaimReads.lockDue(s, ids, nowUtc));
     if (locked.size() < scan.wanted) {
       scan.more = true;
     }
@@ -349,7 +344,7 @@ public final class RetryPoller implements AutoCloseable {
    * {@code locked}.
    */
   private static void lockMessages(
-      MessageMapper mapper, List<DueDelivery> rows, int limit, Set<String> locked) {
+      SqlSession s, List<DueDelivery> rows, int limit, Set<String> locked) {
     Map<String, byte[]> ids = new TreeMap<>();
     for (DueDelivery d : rows) {
       ids.putIfAbsent(Uuid7.fromBytes(d.messageId), d.messageId);
@@ -357,7 +352,7 @@ public final class RetryPoller implements AutoCloseable {
     if (ids.isEmpty()) {
       return;
     }
-    for (byte[] id : mapper.lockForClaim(new ArrayList<>(ids.values()), limit)) {
+    for (byte[] id : ClaimReads.lockMessages(s, new ArrayList<>(ids.values()), limit)) {
       locked.add(Uuid7.fromBytes(id));
     }
   }
@@ -368,7 +363,7 @@ public final class RetryPoller implements AutoCloseable {
    * limit, an open circuit or full capacity is not searched at all, so its backlog never fills the
    * batch. Channels take turns at coming first, so the batch size is shared fairly.
    */
-  private void candidates(DeliveryMapper deliveries, LocalDateTime now, Scan scan) {
+  private void candidates(SqlSession s, LocalDateTime now, Scan scan) {
     scan.wanted = 0;
     List<String> channels = new ArrayList<>(policies.channels());
     Collections.rotate(channels, -(int) (runs++ % Math.max(1, channels.size())));
@@ -394,7 +389,7 @@ public final class RetryPoller implements AutoCloseable {
         }
         // Twice what fits: other instances' pollers read the same head of the queue, and the
         // messages they lock first are skipped, so the rest must be there to take.
-        List<DueDelivery> due = deliveries.selectDue(channel, priority.name(), now, 2 * limit);
+        List<DueDelivery> due = ClaimReads.due(s, channel, priority.name(), now, 2 * limit);
         int fits = Math.min(due.size(), limit);
         scan.first.addAll(due.subList(0, fits));
         scan.spare.addAll(due.subList(fits, due.size()));
@@ -410,11 +405,10 @@ public final class RetryPoller implements AutoCloseable {
     }
   }
 
-  private Map<byte[], MessageRow> messages(
-      org.apache.ibatis.session.SqlSession s, List<DueDelivery> locked) {
+  private Map<byte[], MessageRow> messages(SqlSession s, List<DueDelivery> locked) {
     List<byte[]> ids = locked.stream().map(d -> d.messageId).distinct().toList();
     Map<String, MessageRow> byHex = new HashMap<>();
-    for (MessageRow m : s.getMapper(MessageMapper.class).selectForSending(ids)) {
+    for (MessageRow m : ClaimReads.forSending(s, ids)) {
       byHex.put(Uuid7.fromBytes(m.messageId), m);
     }
     Map<byte[], MessageRow> out = new java.util.IdentityHashMap<>();

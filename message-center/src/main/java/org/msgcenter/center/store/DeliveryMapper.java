@@ -19,16 +19,6 @@ public interface DeliveryMapper {
 
   List<byte[]> selectMessageIds(@Param("ids") List<byte[]> deliveryIds);
 
-  /** Due deliveries of one channel and priority, oldest due first, read without locks. */
-  List<DueDelivery> selectDue(
-      @Param("channel") String channel,
-      @Param("priority") String priority,
-      @Param("now") LocalDateTime now,
-      @Param("limit") int limit);
-
-  /** Locks those of {@code ids} that are still due, skipping rows other transactions hold. */
-  List<DueDelivery> lockDue(@Param("ids") List<byte[]> ids, @Param("now") LocalDateTime now);
-
   /**
    * Moves the due time of these locked, unclaimed deliveries to their {@code leaseExpiry} field
    * (here: when their endpoint takes sends again), leaving their status as it is.

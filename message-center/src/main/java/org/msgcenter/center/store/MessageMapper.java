@@ -25,15 +25,6 @@ public interface MessageMapper {
    */
   List<byte[]> lockForUpdate(@Param("ids") List<byte[]> ids);
 
-  /**
-   * Locks those of these messages that no other transaction holds, in id order, up to {@code limit}
-   * of them when {@code limit > 0}; returns their ids.
-   */
-  List<byte[]> lockForClaim(@Param("ids") List<byte[]> ids, @Param("limit") int limit);
-
-  /** The columns needed to render and send deliveries of these messages. */
-  List<MessageRow> selectForSending(@Param("ids") List<byte[]> ids);
-
   /** For tests and reports. */
   String selectStatus(@Param("messageId") byte[] messageId);
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.msgcenter.center.config.CenterConfig;
 import org.msgcenter.center.query.internal.Requests;
+import org.msgcenter.center.store.ClaimReads;
 import org.msgcenter.center.store.CommandMapper;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryMapper;
@@ -291,15 +292,7 @@ class QueryIndexIT {
         "QueryMapper.selectDeliveries", Map.of("messageIds", messageIds.subList(20_000, 20_200)));
 
     shapes.put("MessageMapper.lockForUpdate", Map.of("ids", List.of(someMessage)));
-    // The poller's claim and its start-up release run on the same growing table.
-    shapes.put(
-        "DeliveryMapper.selectDue",
-        Map.of("channel", "in-app", "priority", "NORMAL", "now", now, "limit", 400));
-    shapes.put(
-        "DeliveryMapper.lockDue", Map.of("ids", deliveryIds.subList(5_000, 5_200), "now", now));
-    shapes.put(
-        "MessageMapper.lockForClaim",
-        Map.of("ids", messageIds.subList(5_000, 5_200), "limit", 200));
+    // The poller's start-up release runs on the same growing table as its claim (plainShapes).
     shapes.put(
         "DeliveryMapper.releaseOwnLeases",
         Map.of("owner", "instance-1", "channels", List.of("in-app", "webhook"), "now", now));
@@ -333,14 +326,25 @@ class QueryIndexIT {
     return shapes;
   }
 
-  /** The statements written in plain JDBC (see HistoryReads), with their parameters. */
+  /** The statements written in plain JDBC (HistoryReads, ClaimReads), with their parameters. */
   private Map<String, Plain> plainShapes() {
+    LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
     Map<String, Plain> shapes = new LinkedHashMap<>();
     shapes.put(
         "HistoryReads.MESSAGE",
         new Plain(HistoryReads.MESSAGE, List.of(messageIds.get(MESSAGES / 2))));
     List<Object> page = List.copyOf(messageIds.subList(30_000, 30_200));
     shapes.put("HistoryReads.pageHistory", new Plain(HistoryReads.pageHistory(page.size()), page));
+    // The poller's claim.
+    shapes.put("ClaimReads.DUE", new Plain(ClaimReads.DUE, List.of("in-app", "NORMAL", now, 400)));
+    List<Object> due = new ArrayList<>(deliveryIds.subList(5_000, 5_200));
+    due.add(now);
+    shapes.put("ClaimReads.lockDue", new Plain(ClaimReads.lockDue(200), due));
+    List<Object> claimed = new ArrayList<>(messageIds.subList(5_000, 5_200));
+    claimed.add(200);
+    shapes.put("ClaimReads.lockMessages", new Plain(ClaimReads.lockMessages(200, true), claimed));
+    List<Object> sending = List.copyOf(messageIds.subList(5_000, 5_200));
+    shapes.put("ClaimReads.forSending", new Plain(ClaimReads.forSending(200), sending));
     return shapes;
   }
 
