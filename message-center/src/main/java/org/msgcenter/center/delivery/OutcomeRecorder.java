@@ -23,10 +23,8 @@ import org.msgcenter.center.channel.ChannelOutcome;
 import org.msgcenter.center.store.AttemptRow;
 import org.msgcenter.center.store.BatchInserts;
 import org.msgcenter.center.store.Database;
-import org.msgcenter.center.store.DeliveryMapper;
 import org.msgcenter.center.store.DeliveryOutcome;
 import org.msgcenter.center.store.HotUpdates;
-import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.Times;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -210,8 +208,7 @@ public final class OutcomeRecorder implements AutoCloseable {
         db.inTransaction(
             s -> {
               List<byte[]> messages = messageIds.stream().map(Uuid7::toBytes).toList();
-              s.getMapper(MessageMapper.class).lockForUpdate(messages);
-              DeliveryMapper deliveries = s.getMapper(DeliveryMapper.class);
+              HotUpdates.lockMessages(s, messages);
               int missing = 0;
               for (var owner : byOwner.entrySet()) {
                 for (var group : owner.getValue().entrySet()) {
