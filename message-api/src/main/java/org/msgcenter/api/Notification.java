@@ -114,11 +114,16 @@ public final class Notification {
     this.dedupKey = b.dedupKey;
 
     Violations v = new Violations();
-    validate(v, b.params, b.data);
+    FreeForms checked = validate(v, b.params, b.data);
     v.throwIfAny(InvalidNotificationException.Reason.INVALID_FIELDS);
-    this.params = Json.immutableCopy(b.params);
-    this.data = Json.immutableCopy(b.data);
-    this.encoded = NotificationCodec.write(this);
+    // Written once: the size check's bytes are read back into the maps and copied into the record.
+    this.params = checked.params() == null ? null : checked.params().value();
+    this.data = checked.data() == null ? null : checked.data().value();
+    this.encoded =
+        NotificationCodec.write(
+            this,
+            checked.params() == null ? null : checked.params().json(),
+            checked.data() == null ? null : checked.data().json());
     int size = encoded.length;
     if (size > MAX_RECORD_BYTES) {
       throw new InvalidNotificationException(
@@ -128,7 +133,12 @@ public final class Notification {
     }
   }
 
-  private void validate(Violations v, Map<String, Object> rawParams, Map<String, Object> rawData) {
+  /** {@code params} and {@code data} as checked, each null when absent or invalid. */
+  private record FreeForms(Json.FreeForm params, Json.FreeForm data) {}
+
+  /** Adds every broken rule to {@code v}; returns {@code params} and {@code data} as checked. */
+  private FreeForms validate(
+      Violations v, Map<String, Object> rawParams, Map<String, Object> rawData) {
     if (!Uuid7.isCanonical(messageId)) {
       v.add(
           "messageId",
@@ -171,8 +181,8 @@ public final class Notification {
     }
     Rules.maxCodePoints(v, "title", title, MAX_TITLE_CHARS);
     Rules.maxUtf8Bytes(v, "content", content, MAX_CONTENT_BYTES);
-    Rules.jsonObject(v, "params", rawParams, MAX_PARAMS_BYTES);
-    Rules.jsonObject(v, "data", rawData, MAX_DATA_BYTES);
+    Json.FreeForm params = Rules.jsonObject(v, "params", rawParams, MAX_PARAMS_BYTES);
+    Json.FreeForm data = Rules.jsonObject(v, "data", rawData, MAX_DATA_BYTES);
     if (sendAt != null && expireAt != null && !sendAt.isBefore(expireAt)) {
       v.add("expireAt", "must be after sendAt (sendAt " + sendAt + ", expireAt " + expireAt + ")");
     }
@@ -180,6 +190,7 @@ public final class Notification {
     if (dedupKey != null && recipient != null && recipient.userId().isEmpty()) {
       v.add("dedupKey", "requires recipient.userId: duplicates are suppressed per user");
     }
+    return new FreeForms(params, data);
   }
 
   /** The wire form; callers must not change it ({@link NotificationCodec#encode} copies it). */
@@ -250,7 +261,10 @@ public final class Notification {
     return Optional.ofNullable(template);
   }
 
-  /** Template parameters, a deep unmodifiable copy; empty when none. */
+  /**
+   * Template parameters, deep and unmodifiable, as the center reads them from the wire: integers as
+   * Integer, Long or BigInteger by size, decimals as BigDecimal; empty when none.
+   */
   public Map<String, Object> params() {
     return params == null ? Map.of() : params;
   }
@@ -263,7 +277,10 @@ public final class Notification {
     return Optional.ofNullable(content);
   }
 
-  /** Free-form data handed unchanged to in-app clients and webhooks; empty when none. */
+  /**
+   * Free-form data handed unchanged to in-app clients and webhooks, deep and unmodifiable, read as
+   * {@link #params()} is; empty when none.
+   */
   public Map<String, Object> data() {
     return data == null ? Map.of() : data;
   }
@@ -286,14 +303,6 @@ public final class Notification {
   /** Suppresses a repeat with the same (userId, bizType, dedupKey) inside the route's window. */
   public Optional<String> dedupKey() {
     return Optional.ofNullable(dedupKey);
-  }
-
-  boolean hasParams() {
-    return params != null;
-  }
-
-  boolean hasData() {
-    return data != null;
   }
 
   boolean hasChannels() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -36,8 +37,11 @@ public final class NotificationCodec {
     return n.encoded().clone();
   }
 
-  /** Writes the JSON of {@code n}; the constructor of {@link Notification} calls it once. */
-  static byte[] write(Notification n) {
+  /**
+   * Writes the JSON of {@code n}, with {@code params} and {@code data} as the constructor of {@link
+   * Notification} already wrote them (null when absent); the constructor calls it once.
+   */
+  static byte[] write(Notification n, byte[] params, byte[] data) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
       g.writeStartObject();
@@ -53,15 +57,15 @@ public final class NotificationCodec {
         writeStrings(g, "channels", n.channels());
       }
       writeOptional(g, "template", n.template().orElse(null));
-      if (n.hasParams()) {
+      if (params != null) {
         g.writeFieldName("params");
-        Json.MAPPER.writeValue(g, n.params());
+        g.writeRawValue(new String(params, StandardCharsets.UTF_8));
       }
       writeOptional(g, "title", n.title().orElse(null));
       writeOptional(g, "content", n.content().orElse(null));
-      if (n.hasData()) {
+      if (data != null) {
         g.writeFieldName("data");
-        Json.MAPPER.writeValue(g, n.data());
+        g.writeRawValue(new String(data, StandardCharsets.UTF_8));
       }
       writeOptional(g, "sendAt", n.sendAt().map(Instant::toString).orElse(null));
       writeOptional(g, "expireAt", n.expireAt().map(Instant::toString).orElse(null));

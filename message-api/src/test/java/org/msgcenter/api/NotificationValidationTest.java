@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.msgcenter.api.Notifications.aFullNotification;
 import static org.msgcenter.api.Notifications.aNotification;
 
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -293,6 +296,38 @@ class NotificationValidationTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> inner = (Map<String, Object>) n.data().get("nested");
     assertThatThrownBy(() -> inner.put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void params_and_data_hold_what_the_center_reads_from_the_wire() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("count", 5L);
+    values.put("big", 12_345_678_901L);
+    values.put("ratio", 0.1f);
+    values.put("amount", new BigDecimal("120.00"));
+    values.put("list", List.of(1L, Map.of("k", 2.5d)));
+    Notification n = aNotification().data(values).build();
+
+    assertThat(n.data()).isEqualTo(NotificationCodec.decode(NotificationCodec.encode(n)).data());
+    assertThat(n.data().get("count")).isEqualTo(5);
+    assertThat(n.data().get("big")).isEqualTo(12_345_678_901L);
+    assertThat(n.data().get("ratio")).isEqualTo(new BigDecimal("0.1"));
+    assertThat(n.data().get("amount")).isEqualTo(new BigDecimal("120.00"));
+    assertThat(n.data().get("list")).isEqualTo(List.of(1, Map.of("k", new BigDecimal("2.5"))));
+    assertThat(new String(NotificationCodec.encode(n), StandardCharsets.UTF_8))
+        .contains(
+            "\"data\":{\"count\":5,\"big\":12345678901,\"ratio\":0.1,\"amount\":120.00,"
+                + "\"list\":[1,{\"k\":2.5}]}");
+  }
+
+  @Test
+  void params_nested_deeper_than_the_center_reads_are_refused_when_built() {
+    Map<String, Object> deep = Map.of("leaf", 1);
+    for (int i = 0; i < 70; i++) {
+      deep = Map.of("level", deep);
+    }
+    Notification.Builder b = aNotification().title(null).content(null).template("digest");
+    assertRejected(b.params(deep), "params", "readable as JSON again");
   }
 
   @Test

@@ -1,18 +1,20 @@
 package org.msgcenter.api.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.util.ArrayList;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The one JSON mapper of message-api, and deep immutable copies of free-form JSON objects. */
+/** The one JSON mapper of message-api, and free-form JSON objects read into immutable maps. */
 public final class Json {
   /**
    * Decimals stay {@link java.math.BigDecimal} (an amount of 120.00 keeps its scale) and nesting is
@@ -25,38 +27,48 @@ public final class Json {
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
 
+  /** How deeply JSON may nest, in records and in free-form objects. */
+  public static final int MAX_NESTING_DEPTH = 64;
+
   static {
     MAPPER
         .getFactory()
-        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
   }
 
   private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
 
   private Json() {}
 
-  /** A deep, unmodifiable copy of a JSON-compatible map, normalized through JSON. */
-  public static Map<String, Object> immutableCopy(Map<String, Object> value) {
-    if (value == null) {
-      return null;
+  /**
+   * A free-form JSON object ({@code params}, {@code data}) as written, and as read back from those
+   * bytes: deep, unmodifiable, and holding exactly what a reader of the wire gets (integers as
+   * Integer, Long or BigInteger by size, decimals as BigDecimal with their scale).
+   */
+  public record FreeForm(byte[] json, Map<String, Object> value) {}
+
+  /** Reads a JSON object into a deep, unmodifiable map. */
+  public static Map<String, Object> readFrozen(byte[] json) throws JsonProcessingException {
+    try {
+      return freeze(MAPPER.readValue(json, MAP));
+    } catch (JsonProcessingException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // reading a byte array does no I/O
     }
-    Map<String, Object> copy = MAPPER.convertValue(value, MAP);
-    return freeze(copy);
   }
 
+  /** Makes the maps and lists just read unmodifiable, in place (the reader made them mutable). */
   @SuppressWarnings("unchecked")
   private static <T> T freeze(T value) {
     if (value instanceof Map<?, ?> map) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      map.forEach((k, v) -> out.put((String) k, freeze(v)));
-      return (T) Collections.unmodifiableMap(out);
+      ((Map<Object, Object>) map).replaceAll((k, v) -> freeze(v));
+      return (T) Collections.unmodifiableMap(map);
     }
     if (value instanceof List<?> list) {
-      List<Object> out = new ArrayList<>(list.size());
-      for (Object o : list) {
-        out.add(freeze(o));
-      }
-      return (T) Collections.unmodifiableList(out);
+      ((List<Object>) list).replaceAll(Json::freeze);
+      return (T) Collections.unmodifiableList(list);
     }
     return value;
   }

@@ -145,23 +145,31 @@ public final class Rules {
   }
 
   /**
-   * Checks a JSON object's serialized size; returns its serialized length, or -1 when it cannot be
-   * serialized.
+   * Checks a free-form JSON object: that it can be written as JSON, no larger than {@code
+   * maxBytes}, and read back (nested no deeper than {@link Json#MAX_NESTING_DEPTH}, as the center
+   * reads it). Returns it as written and as read, or null when it is absent or broke a rule.
    */
-  public static int jsonObject(
+  public static Json.FreeForm jsonObject(
       Violations v, String field, Map<String, Object> value, int maxBytes) {
     if (value == null) {
-      return 0;
+      return null;
     }
+    byte[] json;
     try {
-      int n = Json.MAPPER.writeValueAsBytes(value).length;
-      if (n > maxBytes) {
-        v.add(field, "must be at most " + maxBytes + " bytes as JSON (was " + n + ")");
-      }
-      return n;
+      json = Json.MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       v.add(field, "must be convertible to JSON (" + e.getOriginalMessage() + ")");
-      return -1;
+      return null;
+    }
+    if (json.length > maxBytes) {
+      v.add(field, "must be at most " + maxBytes + " bytes as JSON (was " + json.length + ")");
+      return null;
+    }
+    try {
+      return new Json.FreeForm(json, Json.readFrozen(json));
+    } catch (JsonProcessingException e) {
+      v.add(field, "must be readable as JSON again (" + e.getOriginalMessage() + ")");
+      return null;
     }
   }
 }
