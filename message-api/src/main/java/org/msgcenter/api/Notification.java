@@ -84,10 +84,22 @@ public final class Notification {
   private final String source;
   private final List<String> channels;
   private final String template;
-  private final Map<String, Object> params;
+
+  /** {@code params} as JSON, written once by the constructor; null when absent. */
+  private final byte[] paramsJson;
+
+  /** {@code params} read from {@link #paramsJson} when first asked for. */
+  private volatile Map<String, Object> params;
+
   private final String title;
   private final String content;
-  private final Map<String, Object> data;
+
+  /** {@code data} as JSON, written once by the constructor; null when absent. */
+  private final byte[] dataJson;
+
+  /** {@code data} read from {@link #dataJson} when first asked for. */
+  private volatile Map<String, Object> data;
+
   private final Priority priority;
   private final Instant sendAt;
   private final Instant expireAt;
@@ -116,14 +128,11 @@ public final class Notification {
     Violations v = new Violations();
     FreeForms checked = validate(v, b.params, b.data);
     v.throwIfAny(InvalidNotificationException.Reason.INVALID_FIELDS);
-    // Written once: the size check's bytes are read back into the maps and copied into the record.
-    this.params = checked.params() == null ? null : checked.params().value();
-    this.data = checked.data() == null ? null : checked.data().value();
-    this.encoded =
-        NotificationCodec.write(
-            this,
-            checked.params() == null ? null : checked.params().json(),
-            checked.data() == null ? null : checked.data().json());
+    // Written once, by the size check: copied into the record as they are, and read back into maps
+    // only when asked for (a publisher never asks).
+    this.paramsJson = checked.params();
+    this.dataJson = checked.data();
+    this.encoded = NotificationCodec.write(this, paramsJson, dataJson);
     int size = encoded.length;
     if (size > MAX_RECORD_BYTES) {
       throw new InvalidNotificationException(
@@ -133,8 +142,8 @@ public final class Notification {
     }
   }
 
-  /** {@code params} and {@code data} as checked, each null when absent or invalid. */
-  private record FreeForms(Json.FreeForm params, Json.FreeForm data) {}
+  /** {@code params} and {@code data} as JSON, each null when absent or invalid. */
+  private record FreeForms(byte[] params, byte[] data) {}
 
   /** Adds every broken rule to {@code v}; returns {@code params} and {@code data} as checked. */
   private FreeForms validate(
@@ -181,8 +190,8 @@ public final class Notification {
     }
     Rules.maxCodePoints(v, "title", title, MAX_TITLE_CHARS);
     Rules.maxUtf8Bytes(v, "content", content, MAX_CONTENT_BYTES);
-    Json.FreeForm params = Rules.jsonObject(v, "params", rawParams, MAX_PARAMS_BYTES);
-    Json.FreeForm data = Rules.jsonObject(v, "data", rawData, MAX_DATA_BYTES);
+    byte[] params = Rules.jsonObject(v, "params", rawParams, MAX_PARAMS_BYTES);
+    byte[] data = Rules.jsonObject(v, "data", rawData, MAX_DATA_BYTES);
     if (sendAt != null && expireAt != null && !sendAt.isBefore(expireAt)) {
       v.add("expireAt", "must be after sendAt (sendAt " + sendAt + ", expireAt " + expireAt + ")");
     }
@@ -213,10 +222,10 @@ public final class Notification {
         .source(source)
         .channels(channels)
         .template(template)
-        .params(params)
+        .params(paramsJson == null ? null : params())
         .title(title)
         .content(content)
-        .data(data)
+        .data(dataJson == null ? null : data())
         .priority(priority)
         .sendAt(sendAt)
         .expireAt(expireAt)
@@ -266,7 +275,15 @@ public final class Notification {
    * Integer, Long or BigInteger by size, decimals as BigDecimal; empty when none.
    */
   public Map<String, Object> params() {
-    return params == null ? Map.of() : params;
+    if (paramsJson == null) {
+      return Map.of();
+    }
+    Map<String, Object> read = params;
+    if (read == null) {
+      read = Json.readWritten(paramsJson);
+      params = read;
+    }
+    return read;
   }
 
   public Optional<String> title() {
@@ -282,7 +299,15 @@ public final class Notification {
    * {@link #params()} is; empty when none.
    */
   public Map<String, Object> data() {
-    return data == null ? Map.of() : data;
+    if (dataJson == null) {
+      return Map.of();
+    }
+    Map<String, Object> read = data;
+    if (read == null) {
+      read = Json.readWritten(dataJson);
+      data = read;
+    }
+    return read;
   }
 
   /** {@link Priority#NORMAL} unless set. */
@@ -320,10 +345,12 @@ public final class Notification {
         && Objects.equals(source, n.source)
         && Objects.equals(channels, n.channels)
         && Objects.equals(template, n.template)
-        && Objects.equals(params, n.params)
+        && (paramsJson == null) == (n.paramsJson == null)
+        && params().equals(n.params())
         && Objects.equals(title, n.title)
         && Objects.equals(content, n.content)
-        && Objects.equals(data, n.data)
+        && (dataJson == null) == (n.dataJson == null)
+        && data().equals(n.data())
         && priority == n.priority
         && Objects.equals(sendAt, n.sendAt)
         && Objects.equals(expireAt, n.expireAt)

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -57,16 +56,10 @@ public final class NotificationCodec {
         writeStrings(g, "channels", n.channels());
       }
       writeOptional(g, "template", n.template().orElse(null));
-      if (params != null) {
-        g.writeFieldName("params");
-        g.writeRawValue(new String(params, StandardCharsets.UTF_8));
-      }
+      writeRawField(g, out, "params", params);
       writeOptional(g, "title", n.title().orElse(null));
       writeOptional(g, "content", n.content().orElse(null));
-      if (data != null) {
-        g.writeFieldName("data");
-        g.writeRawValue(new String(data, StandardCharsets.UTF_8));
-      }
+      writeRawField(g, out, "data", data);
       writeOptional(g, "sendAt", n.sendAt().map(Instant::toString).orElse(null));
       writeOptional(g, "expireAt", n.expireAt().map(Instant::toString).orElse(null));
       writeOptional(g, "dedupKey", n.dedupKey().orElse(null));
@@ -75,6 +68,23 @@ public final class NotificationCodec {
       throw new UncheckedIOException("cannot encode notification " + n.messageId(), e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Writes {@code json}, an object this mapper wrote, as the value of {@code name}, unless null.
+   * The generator writes the name and the separator (an empty raw value keeps its idea of where it
+   * is: a value was written), then the bytes go straight into {@code out} behind what it flushed,
+   * without passing through a String.
+   */
+  private static void writeRawField(
+      JsonGenerator g, ByteArrayOutputStream out, String name, byte[] json) throws IOException {
+    if (json == null) {
+      return;
+    }
+    g.writeFieldName(name);
+    g.writeRawValue("");
+    g.flush();
+    out.write(json);
   }
 
   /**

@@ -1,14 +1,13 @@
 package org.msgcenter.api.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +33,10 @@ public final class Json {
     MAPPER
         .getFactory()
         .setStreamReadConstraints(
-            StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
+            StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+        // What it writes alone are the free-form objects, which a record holds one level down.
+        .setStreamWriteConstraints(
+            StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH - 1).build());
   }
 
   private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
@@ -42,20 +44,16 @@ public final class Json {
   private Json() {}
 
   /**
-   * A free-form JSON object ({@code params}, {@code data}) as written, and as read back from those
-   * bytes: deep, unmodifiable, and holding exactly what a reader of the wire gets (integers as
-   * Integer, Long or BigInteger by size, decimals as BigDecimal with their scale).
+   * Reads a JSON object this mapper wrote into a deep, unmodifiable map holding exactly what a
+   * reader of the wire gets: integers as Integer, Long or BigInteger by size, decimals as
+   * BigDecimal with their scale.
    */
-  public record FreeForm(byte[] json, Map<String, Object> value) {}
-
-  /** Reads a JSON object into a deep, unmodifiable map. */
-  public static Map<String, Object> readFrozen(byte[] json) throws JsonProcessingException {
+  public static Map<String, Object> readWritten(byte[] json) {
     try {
       return freeze(MAPPER.readValue(json, MAP));
-    } catch (JsonProcessingException e) {
-      throw e;
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // reading a byte array does no I/O
+      // It was written by this mapper within the same limits: it reads back, or this is a bug.
+      throw new IllegalStateException("JSON written by message-api does not read back", e);
     }
   }
 

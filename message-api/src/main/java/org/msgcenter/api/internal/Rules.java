@@ -145,11 +145,11 @@ public final class Rules {
   }
 
   /**
-   * Checks a free-form JSON object: that it can be written as JSON, no larger than {@code
-   * maxBytes}, and read back (nested no deeper than {@link Json#MAX_NESTING_DEPTH}, as the center
-   * reads it). Returns it as written and as read, or null when it is absent or broke a rule.
+   * Checks a free-form JSON object: that it can be written as JSON, nested so that the record
+   * holding it is no deeper than {@link Json#MAX_NESTING_DEPTH} (as deep as the center reads), no
+   * larger than {@code maxBytes}. Returns it as written, or null when it is absent or broke a rule.
    */
-  public static Json.FreeForm jsonObject(
+  public static byte[] jsonObject(
       Violations v, String field, Map<String, Object> value, int maxBytes) {
     if (value == null) {
       return null;
@@ -165,11 +165,6 @@ public final class Rules {
       v.add(field, "must be at most " + maxBytes + " bytes as JSON (was " + json.length + ")");
       return null;
     }
-    try {
-      return new Json.FreeForm(json, Json.readFrozen(json));
-    } catch (JsonProcessingException e) {
-      v.add(field, "must be readable as JSON again (" + e.getOriginalMessage() + ")");
-      return null;
-    }
+    return json;
   }
 }
