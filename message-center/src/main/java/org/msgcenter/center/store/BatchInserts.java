@@ -61,7 +61,7 @@ public final class BatchInserts {
   record Insert(String head, int columns, String tail) {
     /** The statement for {@code rows} rows. */
     String sql(int rows) {
-      String row = "(" + "?, ".repeat(columns - 1) + "?)";
+      String row = Placeholders.list(columns);
       StringBuilder sql = new StringBuilder(head.length() + rows * (row.length() + 2) + 64);
       sql.append(head).append(' ').append(row);
       for (int i = 1; i < rows; i++) {

@@ -54,7 +54,7 @@ public final class ClaimReads {
 
         FROM delivery FORCE INDEX (PRIMARY)
         WHERE delivery_id IN """
-        + list(ids)
+        + Placeholders.list(ids)
         + """
 
           AND next_attempt_at <= ?
@@ -71,7 +71,7 @@ public final class ClaimReads {
    */
   public static String lockMessages(int ids, boolean limited) {
     return "SELECT message_id FROM message WHERE message_id IN "
-        + list(ids)
+        + Placeholders.list(ids)
         + " ORDER BY message_id"
         + (limited ? " LIMIT ?" : "")
         + " FOR UPDATE SKIP LOCKED";
@@ -84,7 +84,7 @@ public final class ClaimReads {
                data, expire_at, created_at
         FROM message
         WHERE message_id IN """
-        + list(ids);
+        + Placeholders.list(ids);
   }
 
   /** {@link #DUE}: at most {@code limit} due deliveries of one channel and priority. */
@@ -200,9 +200,5 @@ public final class ClaimReads {
       ps.setBytes(i++, id);
     }
     return i;
-  }
-
-  private static String list(int n) {
-    return "(" + "?, ".repeat(n - 1) + "?)";
   }
 }

@@ -68,9 +68,8 @@ public final class HistoryReads {
 
         FROM delivery d
         LEFT JOIN delivery_attempt a ON a.delivery_id = d.delivery_id
-        WHERE d.message_id IN ("""
-        + "?, ".repeat(messages - 1)
-        + "?)";
+        WHERE d.message_id IN """
+        + Placeholders.list(messages);
   }
 
   /**

@@ -108,7 +108,6 @@ public final class HotUpdates {
       WHERE m.status <> 'SUPPRESSED'
       """;
 
-  private static final Map<Integer, String> FINISH_SENDING_BY_SHAPE = new ConcurrentHashMap<>();
   private static final Map<Integer, String> CLAIM_BY_SIZE = new ConcurrentHashMap<>();
   private static final Map<Integer, String> DERIVE_STATUS_BY_SIZE = new ConcurrentHashMap<>();
   private static final Map<Integer, String> LOCK_MESSAGES_BY_SIZE = new ConcurrentHashMap<>();
@@ -137,12 +136,10 @@ public final class HotUpdates {
       }
     }
     int constant = shared;
-    String sql =
-        FINISH_SENDING_BY_SHAPE.computeIfAbsent(
-            rows.size() * 32 + constant, k -> finishSendingSql(rows.size(), constant));
+    // Made for each batch, not kept: sizes times shapes would keep too many long texts.
     return execute(
         session,
-        sql,
+        finishSendingSql(rows.size(), constant),
         ps -> {
           int i = 1;
           ps.setString(i++, status);
@@ -172,7 +169,7 @@ public final class HotUpdates {
       String value = (constant & 1 << c) != 0 ? "?" : caseById(n);
       columns.add(FINISH_COLUMNS.get(c).getKey() + " = " + value);
     }
-    return FINISH_SENDING.formatted(columns, list(n)).strip();
+    return FINISH_SENDING.formatted(columns, Placeholders.list(n)).strip();
   }
 
   /**
@@ -236,7 +233,7 @@ public final class HotUpdates {
 
   private static String lockSql(int n) {
     return "SELECT message_id FROM message WHERE message_id IN "
-        + list(n)
+        + Placeholders.list(n)
         + " ORDER BY message_id FOR UPDATE";
   }
 
@@ -260,12 +257,8 @@ public final class HotUpdates {
 
   /** {@code template} with {@code %2$s} the list of {@code size} parameters, made once a size. */
   private static String sql(Map<Integer, String> cache, String template, int size) {
-    IntFunction<String> make = n -> template.formatted("", list(n)).strip();
+    IntFunction<String> make = n -> template.formatted("", Placeholders.list(n)).strip();
     return cache.computeIfAbsent(size, make::apply);
-  }
-
-  private static String list(int n) {
-    return "(" + "?, ".repeat(n - 1) + "?)";
   }
 
   private static String caseById(int n) {
