@@ -56,7 +56,15 @@ public final class RetryPoller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RetryPoller.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
-  private static final long SHORT_PAUSE_MS = 10;
+
+  /**
+   * The pause after a run that claimed something, and before claiming freed room. A channel gets no
+   * more than its room a run: at 10 ms a webhook channel of capacity 64 took about 2,500
+   * deliveries/s through the poller against a local receiver, which bounded the drain benchmark
+   * (1,333-1,533 notifications/s; 1,653/s at 2 ms). Runs stay batched by the claim's own round
+   * trips, and only happen while there is work.
+   */
+  private static final long SHORT_PAUSE_MS = 2;
 
   private final Database db;
   private final Dispatcher dispatcher;
