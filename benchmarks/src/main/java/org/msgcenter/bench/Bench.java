@@ -118,6 +118,13 @@ public final class Bench {
                   + " due deliveries, bare loop and message center, 1 and 2 of each");
           new PollerScenario(infra, processes, results, options).run();
         }
+        if (options.runs("shapes")) {
+          System.out.println(
+              "shapes: the center's hot statements, shape by shape, "
+                  + Progress.grouped(ShapesScenario.ROWS_PER_SHAPE)
+                  + " rows each");
+          new ShapesScenario(infra, processes, results).run();
+        }
         if (options.runs("scale")) {
           System.out.println(
               "scale: drains of "

@@ -73,11 +73,20 @@ record BenchOptions(
 
   static final List<String> SCENARIOS =
       List.of(
-          "roof", "accept", "drain", "latency", "poller", "scale", "notifier", "growth", "query");
+          "roof",
+          "accept",
+          "drain",
+          "latency",
+          "poller",
+          "shapes",
+          "scale",
+          "notifier",
+          "growth",
+          "query");
 
   /** What {@code all} runs: not growth and query, which load millions of rows first. */
   static final List<String> ALL_SCENARIOS =
-      List.of("roof", "accept", "drain", "latency", "poller", "scale", "notifier");
+      List.of("roof", "accept", "drain", "latency", "poller", "shapes", "scale", "notifier");
 
   /** Scenarios that run on the kept data directory {@link #grownDataDir}. */
   static final List<String> GROWN_SCENARIOS = List.of("growth", "query");
