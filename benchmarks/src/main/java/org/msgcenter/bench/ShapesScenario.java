@@ -6,10 +6,12 @@ import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.apache.ibatis.session.SqlSession;
 import org.msgcenter.center.config.CenterConfig;
+import org.msgcenter.center.store.AttemptRow;
 import org.msgcenter.center.store.BatchInserts;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryOutcome;
@@ -18,12 +20,13 @@ import org.msgcenter.center.store.HotUpdates;
 
 /**
  * The shapes of the center's hot statements, side by side on one connection: what MariaDB spends on
- * a 500-row insert of deliveries as one multi-row statement (the center's {@link BatchInserts}) and
- * as a JDBC batch of the same row, and on the recorder's end of leases ({@link
- * HotUpdates#finishSending}) when every per-row column differs (a {@code CASE} each), in a SENT
- * batch (receipt and time differ), and when all values are shared. Each shape writes {@link
- * #ROWS_PER_SHAPE} rows into the center's schema, then a fresh lot for the next shape; rows/s and
- * MariaDB's CPU per row, from the process's CPU time over the shape's run.
+ * a 500-row plain insert (deliveries) and on one with ON DUPLICATE KEY (attempts), each as a JDBC
+ * batch and as one multi-row statement (the center's {@link BatchInserts} uses the cheaper shape of
+ * each), and on the recorder's end of leases ({@link HotUpdates#finishSending}) when every per-row
+ * column differs (a {@code CASE} each), in a SENT batch (receipt and time differ), and when all
+ * values are shared. Each shape writes {@link #ROWS_PER_SHAPE} rows into the center's schema, then
+ * a fresh lot for the next shape; rows/s and MariaDB's CPU per row, from the process's CPU time
+ * over the shape's run.
  */
 final class ShapesScenario {
   static final String DATABASE = "bench_shapes";
@@ -52,14 +55,18 @@ final class ShapesScenario {
         new CenterConfig.Db(
             infra.jdbcUrl(DATABASE), Infrastructure.USER, Infrastructure.PASSWORD, 1, 1);
     try (Database db = Database.open(config)) {
-      measure(db, "insert deliveries, one multi-row statement", this::insertMultiRow);
-      measure(db, "insert deliveries, JDBC batch", this::insertBatch);
+      measure(db, "insert deliveries, JDBC batch", (s, rows) -> BatchInserts.deliveries(s, rows));
+      measure(db, "insert deliveries, one multi-row statement", this::deliveriesMultiRow);
+      measure(
+          db,
+          "insert attempts (ON DUPLICATE KEY), one multi-row statement",
+          (s, rows) -> BatchInserts.attempts(s, attempts(rows)));
+      measure(db, "insert attempts (ON DUPLICATE KEY), JDBC batch", this::attemptsBatch);
       measure(db, "end of leases, every column differing", (s, rows) -> finish(s, rows, 5));
       measure(db, "end of leases, a SENT batch", (s, rows) -> finish(s, rows, 2));
       measure(db, "end of leases, all values shared", (s, rows) -> finish(s, rows, 0));
-      double multiRow =
-          results.figure("shapes", "insert deliveries, one multi-row statement").value();
-      System.out.println("shapes: " + Progress.plain(multiRow) + " rows/s");
+      double sent = results.figure("shapes", "end of leases, a SENT batch").value();
+      System.out.println("shapes: " + Progress.plain(sent) + " rows/s");
     } finally {
       infra.dropDatabase(DATABASE);
     }
@@ -118,19 +125,17 @@ final class ShapesScenario {
         name, Progress.plain(rate), micros);
   }
 
-  private void insertMultiRow(SqlSession s, List<DeliveryRow> rows) {
-    BatchInserts.deliveries(s, rows);
-  }
-
-  /** The same insert as a JDBC batch, as the center wrote it before (the server runs each row). */
-  private void insertBatch(SqlSession s, List<DeliveryRow> rows) {
+  /** The center's insert of deliveries as one multi-row statement instead of a JDBC batch. */
+  private void deliveriesMultiRow(SqlSession s, List<DeliveryRow> rows) {
+    String row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     String sql =
         "INSERT INTO delivery (delivery_id, message_id, channel, address, address_hash, status,"
             + " priority, attempts, next_attempt_at, lease_owner, user_id, last_error, created_at,"
-            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " updated_at) VALUES "
+            + String.join(", ", Collections.nCopies(rows.size(), row));
     try (PreparedStatement ps = s.getConnection().prepareStatement(sql)) {
+      int i = 1;
       for (DeliveryRow r : rows) {
-        int i = 1;
         ps.setBytes(i++, r.deliveryId);
         ps.setBytes(i++, r.messageId);
         ps.setString(i++, r.channel);
@@ -144,13 +149,57 @@ final class ShapesScenario {
         ps.setString(i++, r.userId);
         ps.setString(i++, r.lastError);
         ps.setObject(i++, r.createdAt);
-        ps.setObject(i, r.updatedAt);
+        ps.setObject(i++, r.updatedAt);
+      }
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The center's insert of attempts as a JDBC batch instead of one multi-row statement. */
+  private void attemptsBatch(SqlSession s, List<DeliveryRow> rows) {
+    String sql =
+        "INSERT INTO delivery_attempt (delivery_id, resend_round, attempt, started_at,"
+            + " finished_at, outcome, manual, error, provider_receipt, instance_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON DUPLICATE KEY UPDATE delivery_id = delivery_id";
+    try (PreparedStatement ps = s.getConnection().prepareStatement(sql)) {
+      for (AttemptRow a : attempts(rows)) {
+        int i = 1;
+        ps.setBytes(i++, a.deliveryId);
+        ps.setInt(i++, a.round);
+        ps.setInt(i++, a.attempt);
+        ps.setObject(i++, a.startedAt);
+        ps.setObject(i++, a.finishedAt);
+        ps.setString(i++, a.outcome);
+        ps.setBoolean(i++, a.manual);
+        ps.setString(i++, a.error);
+        ps.setString(i++, a.providerReceipt);
+        ps.setString(i, a.instanceId);
         ps.addBatch();
       }
       ps.executeBatch();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** One SENT attempt for each of {@code rows}. */
+  private List<AttemptRow> attempts(List<DeliveryRow> rows) {
+    List<AttemptRow> attempts = new ArrayList<>(rows.size());
+    for (DeliveryRow r : rows) {
+      AttemptRow a = new AttemptRow();
+      a.deliveryId = r.deliveryId;
+      a.attempt = 1;
+      a.startedAt = now;
+      a.finishedAt = now;
+      a.outcome = "SENT";
+      a.providerReceipt = "accepted";
+      a.instanceId = OWNER;
+      attempts.add(a);
+    }
+    return attempts;
   }
 
   /** Ends the leases of {@code rows} with {@code differing} of the five columns differing. */

@@ -8,12 +8,14 @@ import java.util.function.ToIntFunction;
 import org.apache.ibatis.session.SqlSession;
 
 /**
- * The hot path's multi-row inserts, as plain JDBC on the transaction's connection: one {@code
- * INSERT … VALUES (…), (…), …} per table and transaction. Not JDBC batches: the server runs a batch
- * row by row, and a 500-row batch into a table shaped like {@code delivery} cost MariaDB 48-52 µs
- * of CPU a row here against 16-22 µs as one multi-row statement (and took 2.5 times as long). Built
- * through MyBatis' dynamic SQL, the statements of one ingest batch cost more CPU than everything
- * else ingest does, so the text is put together here, with the values bound directly.
+ * The hot path's inserts, as plain JDBC on the transaction's connection, each in the shape MariaDB
+ * runs cheapest (the {@code shapes} benchmark measures them; 500 rows, one connection, here): a
+ * plain {@code INSERT} as a JDBC batch, which the driver sends with MariaDB's bulk protocol (about
+ * 8 µs of the server's CPU a row, against 13-15 µs as one multi-row statement); an {@code INSERT …
+ * ON DUPLICATE KEY UPDATE} as one {@code INSERT … VALUES (…), (…), …}, since the driver runs such a
+ * batch row by row (33-41 µs a row, against 13-15 µs). Built through MyBatis' dynamic SQL, the
+ * statements of one ingest batch cost more CPU than everything else ingest does, so the text is put
+ * together here, with the values bound directly.
  */
 public final class BatchInserts {
 
@@ -57,8 +59,16 @@ public final class BatchInserts {
           10,
           "ON DUPLICATE KEY UPDATE delivery_id = delivery_id");
 
-  /** An insert's text before the rows, how many values a row has, and the text after them. */
+  /**
+   * An insert's text before the rows, how many values a row has, and the text after them: ON
+   * DUPLICATE KEY, or nothing for a plain insert.
+   */
   record Insert(String head, int columns, String tail) {
+    /** A plain insert goes as a JDBC batch (the bulk protocol), any other as multi-row text. */
+    boolean bulk() {
+      return tail.isEmpty();
+    }
+
     /** The statement for {@code rows} rows. */
     String sql(int rows) {
       String row = Placeholders.list(columns);
@@ -161,11 +171,16 @@ public final class BatchInserts {
   }
 
   /**
-   * Inserts {@code rows} in as few statements as {@link #MAX_ROWS} and {@link #MAX_STATEMENT_CHARS}
-   * allow; {@code size} tells the characters of a row's longest values.
+   * Inserts {@code rows}: as one JDBC batch, or in as few multi-row statements as {@link #MAX_ROWS}
+   * and {@link #MAX_STATEMENT_CHARS} allow; {@code size} tells the characters of a row's longest
+   * values.
    */
   private static <T> void run(
       SqlSession session, Insert insert, List<T> rows, ToIntFunction<T> size, Binder<T> binder) {
+    if (insert.bulk()) {
+      batch(session.getConnection(), insert, rows, binder); // the driver sizes the packets
+      return;
+    }
     int from = 0;
     while (from < rows.size()) {
       int to = from;
@@ -194,6 +209,22 @@ public final class BatchInserts {
         first += insert.columns();
       }
       ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException(
+          insert.head().lines().findFirst().orElse("").strip() + " …: " + e, e);
+    }
+  }
+
+  private static <T> void batch(Connection c, Insert insert, List<T> rows, Binder<T> binder) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(insert.sql(1))) {
+      for (T row : rows) {
+        binder.bind(ps, 1, row);
+        ps.addBatch();
+      }
+      ps.executeBatch();
     } catch (SQLException e) {
       throw new StoreException(
           insert.head().lines().findFirst().orElse("").strip() + " …: " + e, e);
