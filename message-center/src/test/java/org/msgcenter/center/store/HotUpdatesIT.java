@@ -84,6 +84,61 @@ class HotUpdatesIT {
     }
   }
 
+  @Test
+  void derived_status_follows_the_deliveries_and_leaves_suppressed_messages(TestDatabase testDb) {
+    try (Database db = open(testDb)) {
+      List<byte[]> messages = new ArrayList<>();
+      String[][] deliveries = {
+        {"SCHEDULED", "SCHEDULED"},
+        {"SENT", "PENDING"},
+        {"SENT", "SKIPPED"},
+        {"READ", "DEAD"},
+        {"CANCELLED", "SKIPPED"},
+        {"DEAD", "EXPIRED"},
+        {"SENT", "SENT"}
+      };
+      for (int m = 0; m < deliveries.length; m++) {
+        byte[] message = id(5, m);
+        messages.add(message);
+        List<byte[]> ids = new ArrayList<>();
+        for (int d = 0; d < deliveries[m].length; d++) {
+          ids.add(id(6 + m, d));
+        }
+        store(db, message, ids, "SENDING", null);
+        for (int d = 0; d < ids.size(); d++) {
+          String to = deliveries[m][d];
+          byte[] delivery = ids.get(d);
+          db.inTransaction(s -> execute(s, "UPDATE delivery SET status = '" + to + "'", delivery));
+        }
+      }
+      byte[] suppressed = messages.get(6);
+      db.inTransaction(
+          s -> {
+            s.getMapper(MessageMapper.class).markSuppressed(suppressed, messages.get(0), T);
+            return null;
+          });
+
+      int changed = db.inTransaction(s -> HotUpdates.deriveStatus(s, messages, T.plusSeconds(1)));
+
+      assertThat(changed).isEqualTo(6);
+      List<String> statuses =
+          db.inTransaction(
+              s ->
+                  messages.stream()
+                      .map(m -> s.getMapper(MessageMapper.class).selectStatus(m))
+                      .toList());
+      assertThat(statuses)
+          .containsExactly(
+              "SCHEDULED",
+              "DISPATCHING",
+              "DELIVERED",
+              "PARTIALLY_DELIVERED",
+              "CANCELLED",
+              "FAILED",
+              "SUPPRESSED");
+    }
+  }
+
   private static Database open(TestDatabase testDb) {
     return Database.open(
         new CenterConfig.Db(testDb.jdbcUrl(), testDb.user(), testDb.password(), 1, 1));
