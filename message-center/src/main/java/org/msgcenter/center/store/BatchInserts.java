@@ -9,11 +9,11 @@ import org.apache.ibatis.session.SqlSession;
 
 /**
  * The hot path's inserts, as plain JDBC on the transaction's connection, each in the shape MariaDB
- * runs cheapest (the {@code shapes} benchmark measures them; 500 rows, one connection, here): a
- * plain {@code INSERT} as a JDBC batch, which the driver sends with MariaDB's bulk protocol (about
- * 8 µs of the server's CPU a row, against 13-15 µs as one multi-row statement); an {@code INSERT …
- * ON DUPLICATE KEY UPDATE} as one {@code INSERT … VALUES (…), (…), …}, since the driver runs such a
- * batch row by row (33-41 µs a row, against 13-15 µs). Built through MyBatis' dynamic SQL, the
+ * runs cheapest (the {@code shapes} benchmark measures them: 500 rows, one connection): a plain
+ * {@code INSERT} as a JDBC batch, which the driver sends with MariaDB's bulk protocol (7-8 µs of
+ * the server's CPU a row, against 13-16 µs as one multi-row statement); an {@code INSERT … ON
+ * DUPLICATE KEY UPDATE} as one {@code INSERT … VALUES (…), (…), …}, since the driver runs such a
+ * batch row by row (28-33 µs a row, against 6-7 µs). Built through MyBatis' dynamic SQL, the
  * statements of one ingest batch cost more CPU than everything else ingest does, so the text is put
  * together here, with the values bound directly.
  */

@@ -17,12 +17,13 @@ import org.apache.ibatis.session.SqlSession;
 
 /**
  * The hot path's multi-row conditional updates, as plain JDBC on the transaction's connection: the
- * recorder's end of leases, the poller's claim and the derived message status, and the lock of
- * messages the recorder takes before them. Each is one statement per batch ({@code WHERE id IN (…)}
- * with a {@code CASE} per column: unlike a JDBC batch, it reports the rows it changed, which the
- * callers check). Built through MyBatis' dynamic SQL, expanding these {@code <foreach>} lists took
- * most of the recorder's CPU; here the text is made once per batch size and the values are bound
- * directly.
+ * recorder's end of leases, the poller's claim, the derived message status, and the lock of
+ * messages the recorder takes before them. Updates go by {@code WHERE id IN (…)}: unlike a JDBC
+ * batch, such a statement reports the rows it changed, which the callers check; a value that
+ * differs per row is a {@code CASE} on the id, and a value the rows share is bound once. Built
+ * through MyBatis' dynamic SQL, expanding these {@code <foreach>} lists took most of the recorder's
+ * CPU; here the text is made once per size (per batch for the end of leases) and the values are
+ * bound directly.
  */
 public final class HotUpdates {
 
