@@ -64,6 +64,11 @@ public final class BatchInserts {
    * DUPLICATE KEY, or nothing for a plain insert.
    */
   record Insert(String head, int columns, String tail) {
+    /** The statement's first line, naming it in errors. */
+    String firstLine() {
+      return head.lines().findFirst().orElse("").strip();
+    }
+
     /** A plain insert goes as a JDBC batch (the bulk protocol), any other as multi-row text. */
     boolean bulk() {
       return tail.isEmpty();
@@ -210,8 +215,7 @@ public final class BatchInserts {
       }
       ps.executeUpdate();
     } catch (SQLException e) {
-      throw new StoreException(
-          insert.head().lines().findFirst().orElse("").strip() + " …: " + e, e);
+      throw new StoreException(insert.firstLine() + " …: " + e, e);
     }
   }
 
@@ -226,8 +230,7 @@ public final class BatchInserts {
       }
       ps.executeBatch();
     } catch (SQLException e) {
-      throw new StoreException(
-          insert.head().lines().findFirst().orElse("").strip() + " …: " + e, e);
+      throw new StoreException(insert.firstLine() + " …: " + e, e);
     }
   }
 
