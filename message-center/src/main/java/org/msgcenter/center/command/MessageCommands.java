@@ -25,7 +25,6 @@ import org.msgcenter.center.store.CommandMapper;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryRow;
 import org.msgcenter.center.store.HotUpdates;
-import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.QueryMapper;
 import org.msgcenter.center.store.Times;
 import org.slf4j.Logger;
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The command service. Each command is one transaction in the center's lock order: the message rows
- * first ({@link MessageMapper#lockForUpdate}, in id order), then the deliveries, with every update
+ * first ({@link HotUpdates#lockMessages}, in id order), then the deliveries, with every update
  * conditional on the from-states of {@link Transitions} and its row count checked, and the message
  * status derived again in SQL. Deliveries the retry poller is claiming at that instant are passed
  * over (SKIP LOCKED), never waited for: the poller locks deliveries before messages.
@@ -100,7 +99,7 @@ public final class MessageCommands implements MessageCommandService {
               if (owned.isEmpty()) {
                 return 0;
               }
-              s.getMapper(MessageMapper.class).lockForUpdate(owned);
+              HotUpdates.lockMessages(s, owned);
               int n = commands.markRead(owned, user, MessageQueries.IN_APP, from, now);
               if (n > 0) {
                 HotUpdates.deriveStatus(s, owned, now);
@@ -185,7 +184,7 @@ public final class MessageCommands implements MessageCommandService {
   }
 
   private static void lockMessage(SqlSession s, byte[] messageId) {
-    if (s.getMapper(MessageMapper.class).lockForUpdate(List.of(messageId)).isEmpty()) {
+    if (HotUpdates.lockMessages(s, List.of(messageId)) == 0) {
       throw new MessageNotFoundException(Uuid7.fromBytes(messageId));
     }
   }

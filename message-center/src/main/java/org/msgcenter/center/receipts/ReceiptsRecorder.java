@@ -17,7 +17,6 @@ import org.msgcenter.center.kafka.BatchConsumer;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryMapper;
 import org.msgcenter.center.store.HotUpdates;
-import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.ReceiptRow;
 import org.msgcenter.center.store.Times;
 import org.slf4j.Logger;
@@ -115,7 +114,7 @@ public final class ReceiptsRecorder implements BatchConsumer.Handler {
           if (messages.isEmpty()) {
             return null;
           }
-          s.getMapper(MessageMapper.class).lockForUpdate(messages);
+          HotUpdates.lockMessages(s, messages);
           if (!acks.isEmpty()) {
             deliveries.applyReceipts(
                 acks, DeliveryStatus.ACKED.name(), names(DeliveryStatus.ACKED), now);

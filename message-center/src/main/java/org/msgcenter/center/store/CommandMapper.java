@@ -6,7 +6,7 @@ import org.apache.ibatis.annotations.Param;
 
 /**
  * The writes of the command service; statements in CommandMapper.xml. Callers lock the messages
- * first ({@link MessageMapper#lockForUpdate}), as every writer of existing deliveries does; every
+ * first ({@link HotUpdates#lockMessages}), as every writer of existing deliveries does; every
  * update is conditional on the from-states and its row count is checked by the caller.
  */
 public interface CommandMapper {

@@ -101,7 +101,7 @@ public final class Database implements AutoCloseable {
     hikari.setAutoCommit(autoCommit);
     // READ COMMITTED: no gap locks, so inserts of new deliveries never wait on range locks of
     // updates; writers of existing deliveries serialize on their message rows instead
-    // (MessageMapper.lockForUpdate).
+    // (HotUpdates.lockMessages).
     hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     // Fail fast during an outage: callers back off and retry the same batch.
     hikari.setConnectionTimeout(5_000);

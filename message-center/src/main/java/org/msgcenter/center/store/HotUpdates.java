@@ -209,8 +209,11 @@ public final class HotUpdates {
 
   /**
    * Locks these messages in id order before their deliveries change: the one lock order of the
-   * center ({@link MessageMapper#lockForUpdate}), here without MyBatis for the recorder, which
-   * takes it for every batch. Returns how many of them exist.
+   * center. Every transaction that changes existing deliveries (the recorder, receipts, commands)
+   * takes it first, so two writers of one message's deliveries take turns, and each derives the
+   * status from what the other committed (READ COMMITTED reads afresh per statement). The poller
+   * takes the same order but skips what others hold ({@link ClaimReads#lockMessages}). Returns how
+   * many of them exist. Public for the test that EXPLAINs every statement: {@link #lockSql}.
    */
   public static int lockMessages(SqlSession session, List<byte[]> messageIds) {
     if (messageIds.isEmpty()) {
@@ -234,7 +237,8 @@ public final class HotUpdates {
     }
   }
 
-  private static String lockSql(int n) {
+  /** The statement of {@link #lockMessages} for {@code n} ids. */
+  public static String lockSql(int n) {
     return "SELECT message_id FROM message WHERE message_id IN "
         + Placeholders.list(n)
         + " ORDER BY message_id FOR UPDATE";

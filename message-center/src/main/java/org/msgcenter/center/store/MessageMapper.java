@@ -18,13 +18,6 @@ public interface MessageMapper {
       @Param("by") byte[] by,
       @Param("now") LocalDateTime now);
 
-  /**
-   * Locks these messages, in id order, before their deliveries change: the one lock order of the
-   * center, which keeps concurrent writers of one message from deadlocking or deriving a stale
-   * status.
-   */
-  List<byte[]> lockForUpdate(@Param("ids") List<byte[]> ids);
-
   /** For tests and reports. */
   String selectStatus(@Param("messageId") byte[] messageId);
 }

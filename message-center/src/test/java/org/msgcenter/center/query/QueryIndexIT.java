@@ -33,6 +33,7 @@ import org.msgcenter.center.store.CommandMapper;
 import org.msgcenter.center.store.Database;
 import org.msgcenter.center.store.DeliveryMapper;
 import org.msgcenter.center.store.HistoryReads;
+import org.msgcenter.center.store.HotUpdates;
 import org.msgcenter.center.store.InboxSearch;
 import org.msgcenter.center.store.MessageMapper;
 import org.msgcenter.center.store.MessageSearch;
@@ -291,7 +292,6 @@ class QueryIndexIT {
     shapes.put(
         "QueryMapper.selectDeliveries", Map.of("messageIds", messageIds.subList(20_000, 20_200)));
 
-    shapes.put("MessageMapper.lockForUpdate", Map.of("ids", List.of(someMessage)));
     // The poller's start-up release runs on the same growing table as its claim (plainShapes).
     shapes.put(
         "DeliveryMapper.releaseOwnLeases",
@@ -335,6 +335,8 @@ class QueryIndexIT {
         new Plain(HistoryReads.MESSAGE, List.of(messageIds.get(MESSAGES / 2))));
     List<Object> page = List.copyOf(messageIds.subList(30_000, 30_200));
     shapes.put("HistoryReads.pageHistory", new Plain(HistoryReads.pageHistory(page.size()), page));
+    shapes.put(
+        "HotUpdates.lockMessages", new Plain(HotUpdates.lockSql(1), List.of(messageIds.get(0))));
     // The poller's claim.
     shapes.put("ClaimReads.DUE", new Plain(ClaimReads.DUE, List.of("in-app", "NORMAL", now, 400)));
     List<Object> due = new ArrayList<>(deliveryIds.subList(5_000, 5_200));
