@@ -201,6 +201,7 @@ public final class MessageCenter implements AutoCloseable {
             channels,
             policies,
             recorder,
+            config.leaseMargin(),
             clock,
             metrics,
             new AlertNotifier(config.alertsWebhookUrl(), instanceId, clock));

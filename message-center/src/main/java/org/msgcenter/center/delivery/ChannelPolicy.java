@@ -8,11 +8,17 @@ import org.msgcenter.center.config.Settings;
 
 /**
  * How the center drives one channel: its capacity (deliveries in flight), the share of it kept for
- * HIGH priority, its timeout (which sizes leases), its executor and its retry policy. Read from the
- * {@code channel.<name>.*} keys; every key has a default.
+ * HIGH priority, how many leased deliveries may wait for a send slot, its timeout (which sizes
+ * leases), its executor and its retry policy. Read from the {@code channel.<name>.*} keys; every
+ * key has a default.
  *
  * @param capacity most deliveries in flight at once ({@code capacity}, default 64)
  * @param reservedForHigh capacity only HIGH priority may use ({@code reservedForHigh}, default 8)
+ * @param queueWait leased deliveries may wait in the instance for a send slot as long as the
+ *     channel, at its recent pace, starts them within this time ({@code queueWait}, default 1s; 0:
+ *     none wait, a delivery finding no free slot is stored PENDING)
+ * @param queueLimit most leased deliveries waiting for a send slot ({@code queueLimit}, default
+ *     2048)
  * @param timeout longest a send may take ({@code timeout}, default 10s)
  * @param threads executor threads ({@code threads}, default 4)
  * @param maxAttempts attempts before DEAD ({@code retry.maxAttempts}, default 5)
@@ -27,6 +33,8 @@ public record ChannelPolicy(
     String channel,
     int capacity,
     int reservedForHigh,
+    Duration queueWait,
+    int queueLimit,
     Duration timeout,
     int threads,
     int maxAttempts,
@@ -65,6 +73,9 @@ public record ChannelPolicy(
       Duration openDuration,
       int halfOpenCalls) {}
 
+  static final Duration DEFAULT_QUEUE_WAIT = Duration.ofSeconds(1);
+  static final int DEFAULT_QUEUE_LIMIT = 2048;
+
   public static ChannelPolicy from(String channel, Map<String, String> settings) {
     Settings s = new Settings("channel." + channel, prefixed(channel, settings));
     String p = "channel." + channel + ".";
@@ -97,6 +108,8 @@ public record ChannelPolicy(
         channel,
         capacity,
         reserved,
+        s.duration(p + "queueWait", DEFAULT_QUEUE_WAIT),
+        s.integer(p + "queueLimit", DEFAULT_QUEUE_LIMIT, 0, 1_000_000),
         timeout,
         s.integer(p + "threads", 4, 1, 512),
         s.integer(p + "retry.maxAttempts", 5, 1, 100),

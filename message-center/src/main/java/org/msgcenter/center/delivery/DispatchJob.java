@@ -11,10 +11,16 @@ import org.msgcenter.center.channel.OutboundDelivery;
  *     lease assigned
  * @param priority the delivery's priority (HIGH may use reserved capacity)
  * @param leaseOwner the instance holding the lease
+ * @param leaseExpiry when the lease runs out and another claim may take the delivery: a job waiting
+ *     for a send slot starts only while its send can end well before this
  * @param round the delivery's resend round: 0 until the first {@code resend} command, then 1, 2...
  */
 public record DispatchJob(
-    OutboundDelivery delivery, Priority priority, String leaseOwner, int round) {
+    OutboundDelivery delivery,
+    Priority priority,
+    String leaseOwner,
+    Instant leaseExpiry,
+    int round) {
 
   /** Whether an operator's resend started this attempt: the first attempt of a resend round. */
   public boolean manual() {

@@ -5,17 +5,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.msgcenter.api.Priority;
 import org.msgcenter.center.channel.Channel;
 import org.msgcenter.center.channel.ChannelOutcome;
@@ -24,110 +20,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends leased deliveries, each channel on its own bounded executor with its own capacity, and
- * hands every outcome to the {@link OutcomeRecorder}.
+ * hands every outcome to the {@link Outcomes} (the recorder).
  *
- * <p>Capacity is reserved before a delivery is written SENDING ({@link #tryReserve}) and given back
- * when its outcome is known, so a channel never has more in flight than its capacity, and NORMAL
- * and LOW traffic can never take the share kept for HIGH. A delivery that finds no capacity is
- * written PENDING instead, for the poller.
+ * <p>A channel's room is reserved before a delivery is written SENDING ({@link #tryReserve}) and
+ * given back when its outcome is known. A channel never has more sends in flight than its capacity,
+ * NORMAL and LOW traffic never take the share kept for HIGH, and the leased deliveries beyond the
+ * free capacity wait in memory for a slot, as many as the channel starts within its {@code
+ * queueWait} ({@link ChannelLane}). A delivery that finds no room is written PENDING instead, for
+ * the poller.
  */
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
-  private final class Lane {
-    final Channel channel;
-    final ChannelPolicy policy;
-    final ExecutorService executor;
-    final AtomicInteger inFlight = new AtomicInteger();
-    final Set<DispatchJob> running = ConcurrentHashMap.newKeySet();
-    final ChannelGuards guards;
-    final Map<ChannelPolicy.Endpoint, ChannelGuards> endpoints = new java.util.LinkedHashMap<>();
-
-    Lane(Channel channel, ChannelPolicy policy, MeterRegistry metrics, Alerts alerts) {
-      this.channel = channel;
-      this.policy = policy;
-      this.guards = new ChannelGuards(policy, metrics, alerts);
-      for (ChannelPolicy.Endpoint e : policy.endpoints()) {
-        endpoints.put(e, new ChannelGuards(policy, e, metrics, alerts));
-      }
-      AtomicInteger n = new AtomicInteger();
-      // Capacity bounds what is queued, so the queue never refuses work.
-      this.executor =
-          new ThreadPoolExecutor(
-              policy.threads(),
-              policy.threads(),
-              60,
-              TimeUnit.SECONDS,
-              new LinkedBlockingQueue<>(),
-              r -> {
-                Thread t = new Thread(r, "channel-" + channel.name() + "-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              });
-    }
-
-    /** The guards of the endpoint a delivery to {@code address} goes to, or the channel's. */
-    ChannelGuards guardsFor(String address) {
-      if (!endpoints.isEmpty()) {
-        ChannelPolicy.Endpoint e = policy.endpointFor(address);
-        if (e != null) {
-          return endpoints.get(e);
-        }
-      }
-      return guards;
-    }
-
-    /**
-     * The endpoint's circuit and rate limit, then the channel's rate limit (which bounds all of the
-     * channel's traffic together); the channel's circuit only for deliveries of no endpoint.
-     */
-    boolean admit(String address) {
-      ChannelGuards g = guardsFor(address);
-      if (g == guards) {
-        return guards.admit();
-      }
-      // Look before taking: a permit taken from one limiter is lost when the other refuses, so
-      // take the channel's only when the endpoint would admit, then the endpoint's.
-      return g.permits() > 0 && guards.acquireRate() && g.admit();
-    }
-
-    boolean tryReserve(Priority priority, String address) {
-      int limit =
-          priority == Priority.HIGH
-              ? policy.capacity()
-              : policy.capacity() - policy.reservedForHigh();
-      while (true) {
-        int current = inFlight.get();
-        if (current >= limit) {
-          return false;
-        }
-        if (inFlight.compareAndSet(current, current + 1)) {
-          if (admit(address)) {
-            return true;
-          }
-          // The circuit is open or the rate is spent: the delivery waits in the database.
-          inFlight.decrementAndGet();
-          return false;
-        }
-      }
-    }
-  }
-
-  private final Map<String, Lane> lanes = new TreeMap<>();
-  private final OutcomeRecorder recorder;
+  private final Map<String, ChannelLane> lanes = new TreeMap<>();
+  private final Outcomes recorder;
   private final Clock clock;
   private volatile boolean closed;
   private volatile Runnable roomListener = () -> {};
 
+  /**
+   * @param leaseMargin what a lease gives beyond the channel's timeout: a delivery waiting for a
+   *     send slot starts only while its send would end half of it before its lease does
+   */
   public Dispatcher(
       Map<String, Channel> channels,
       Map<String, ChannelPolicy> policies,
-      OutcomeRecorder recorder,
+      Outcomes recorder,
+      Duration leaseMargin,
       Clock clock,
       MeterRegistry metrics,
       Alerts alerts) {
+    Duration startSlack = leaseMargin.dividedBy(2);
     channels.forEach(
-        (name, channel) -> lanes.put(name, new Lane(channel, policies.get(name), metrics, alerts)));
+        (name, channel) ->
+            lanes.put(
+                name, new ChannelLane(channel, policies.get(name), startSlack, metrics, alerts)));
     this.recorder = recorder;
     this.clock = clock;
   }
@@ -148,7 +75,7 @@ public final class Dispatcher implements AutoCloseable {
    * capacity or its own limit, which the poller accounts for before it searches).
    */
   public Duration holdFor(String channel, String address) {
-    Lane lane = lane(channel);
+    ChannelLane lane = lane(channel);
     ChannelGuards g = lane.guardsFor(address);
     if (g != lane.guards) {
       return g.holdFor();
@@ -163,45 +90,61 @@ public final class Dispatcher implements AutoCloseable {
    * keeps it from taking more: the poller waiting for room looks again no later than this.
    */
   public Duration untilPermits(String channel) {
-    Lane lane = lane(channel);
+    ChannelLane lane = lane(channel);
     return lane.guards.ratePermits() > 0 ? null : lane.guards.holdFor();
   }
 
   /**
    * How many more deliveries of this priority the channel would take now, without taking any: its
-   * free capacity for the priority, no more than the rate limiter's permits left in this cycle, and
-   * none while the circuit is open. The poller claims no more than this, so that a channel's
-   * backlog waits in the database and never fills a claim that another channel could use.
+   * free capacity and wait room for the priority, no more than the rate limiter's permits left in
+   * this cycle, and none while the circuit is open. The poller claims no more than this, so that a
+   * channel's backlog waits in the database and never fills a claim that another channel could use.
    */
   public int room(String channel, Priority priority) {
-    Lane lane = lane(channel);
+    ChannelLane lane = lane(channel);
     if (closed) {
       return 0;
     }
-    int limit =
-        priority == Priority.HIGH
-            ? lane.policy.capacity()
-            : lane.policy.capacity() - lane.policy.reservedForHigh();
     // With endpoints, the channel's circuit covers only the deliveries of no endpoint: it must not
     // keep the poller from the others.
     int permits = lane.endpoints.isEmpty() ? lane.guards.permits() : lane.guards.ratePermits();
-    return Math.max(0, Math.min(limit - lane.inFlight.get(), permits));
+    return lane.room(priority, permits);
   }
 
   /** Gives back a reservation whose delivery was not written after all. */
   public void cancelReservation(String channel) {
-    lane(channel).inFlight.decrementAndGet();
+    lane(channel).unhold();
   }
 
-  /** Sends a delivery that holds a reservation and a lease; its outcome goes to the recorder. */
+  /**
+   * Sends a delivery that holds a reservation and a lease, now or when a send slot frees; its
+   * outcome goes to the recorder.
+   */
   public void dispatch(DispatchJob job) {
-    Lane lane = lane(job.delivery().channel());
+    ChannelLane lane = lane(job.delivery().channel());
     lane.running.add(job);
-    try {
-      lane.executor.execute(() -> send(lane, job));
-    } catch (RuntimeException e) {
-      // The executor is shut down: give the lease back rather than lose the delivery.
-      release(lane, job, clock.instant(), "released unsent (shutdown)");
+    lane.enqueue(job);
+    startWaiting(lane);
+  }
+
+  /** Starts the lane's waiting jobs that have a send slot; gives back those too late to start. */
+  private void startWaiting(ChannelLane lane) {
+    if (closed) {
+      return; // close() gives the waiting jobs back
+    }
+    List<DispatchJob> late = new ArrayList<>(0);
+    Instant now = clock.instant();
+    for (DispatchJob job : lane.startable(now, late)) {
+      try {
+        lane.executor.execute(() -> send(lane, job));
+      } catch (RuntimeException e) {
+        // The executor is shut down: give the lease back rather than lose the delivery.
+        lane.sendEnded(null);
+        release(lane, job, clock.instant(), "released unsent (shutdown)");
+      }
+    }
+    for (DispatchJob job : late) {
+      release(lane, job, now, "released unsent: waited for a send slot until near its lease's end");
     }
   }
 
@@ -210,7 +153,7 @@ public final class Dispatcher implements AutoCloseable {
    * permanent failure, recorded as an attempt, without calling the channel.
    */
   public void failUnsent(DispatchJob job, String reason) {
-    Lane lane = lane(job.delivery().channel());
+    ChannelLane lane = lane(job.delivery().channel());
     lane.running.add(job);
     Instant now = clock.instant();
     finish(
@@ -219,15 +162,18 @@ public final class Dispatcher implements AutoCloseable {
         new DispatchJob.Finished(job, new ChannelOutcome.PermanentFailure(reason), now, now));
   }
 
-  private void send(Lane lane, DispatchJob job) {
+  private void send(ChannelLane lane, DispatchJob job) {
     if (closed) {
+      lane.sendEnded(null);
       release(lane, job, clock.instant(), "released unsent (shutdown)");
       return;
     }
     ChannelGuards guards = lane.guardsFor(job.delivery().address());
     if (!guards.tryStart()) {
       Instant due = clock.instant().plus(guards.openDuration());
+      lane.sendEnded(null);
       release(lane, job, due, "circuit open: " + guards.name() + " is failing");
+      startWaiting(lane);
       return;
     }
     Instant started = clock.instant();
@@ -255,29 +201,32 @@ public final class Dispatcher implements AutoCloseable {
                             : cause.getClass().getSimpleName() + ": " + cause.getMessage());
               }
               Instant finished = clock.instant();
-              guards.finished(o, Duration.between(started, finished));
+              Duration took = Duration.between(started, finished);
+              guards.finished(o, took);
+              lane.sendEnded(took);
               finish(lane, job, new DispatchJob.Finished(job, o, started, finished));
+              startWaiting(lane);
             });
   }
 
-  private void finish(Lane lane, DispatchJob job, DispatchJob.Finished finished) {
+  private void finish(ChannelLane lane, DispatchJob job, DispatchJob.Finished finished) {
     if (lane.running.remove(job)) {
-      lane.inFlight.decrementAndGet();
+      lane.unhold();
       recorder.finished(finished);
       roomListener.run();
     }
   }
 
-  private void release(Lane lane, DispatchJob job, Instant due, String reason) {
+  private void release(ChannelLane lane, DispatchJob job, Instant due, String reason) {
     if (lane.running.remove(job)) {
-      lane.inFlight.decrementAndGet();
+      lane.unhold();
       recorder.released(job, due, reason);
       roomListener.run();
     }
   }
 
-  private Lane lane(String channel) {
-    Lane lane = lanes.get(channel);
+  private ChannelLane lane(String channel) {
+    ChannelLane lane = lanes.get(channel);
     if (lane == null) {
       throw new IllegalArgumentException("no channel " + channel);
     }
@@ -294,9 +243,14 @@ public final class Dispatcher implements AutoCloseable {
     lanes.forEach((name, lane) -> lane.guards.updateRate(policies.get(name).ratePerSecond()));
   }
 
-  /** Deliveries in flight on {@code channel}. */
+  /** Deliveries of {@code channel} being sent now. */
   public int inFlight(String channel) {
-    return lane(channel).inFlight.get();
+    return lane(channel).sending();
+  }
+
+  /** Leased deliveries of {@code channel} waiting here for a send slot. */
+  public int waiting(String channel) {
+    return lane(channel).waiting();
   }
 
   public Set<String> channels() {
@@ -304,19 +258,27 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * Stops taking work, lets sends in flight finish within {@code grace}, and gives the leases of
-   * the rest back (PENDING, due now, no attempt spent). Idempotent.
+   * Stops taking work, gives the leases of the deliveries waiting for a send slot back, lets sends
+   * in flight finish within {@code grace}, and gives the leases of the rest back (PENDING, due now,
+   * no attempt spent). Idempotent.
    */
   public void close(Duration grace) {
     if (closed) {
       return;
     }
     closed = true;
+    int unstarted = 0;
+    for (ChannelLane lane : lanes.values()) {
+      for (DispatchJob job : lane.takeWaiting()) {
+        release(lane, job, clock.instant(), "released unsent (shutdown)");
+        unstarted++;
+      }
+    }
     long deadline = System.nanoTime() + grace.toNanos();
-    for (Lane lane : lanes.values()) {
+    for (ChannelLane lane : lanes.values()) {
       lane.executor.shutdown();
     }
-    for (Lane lane : lanes.values()) {
+    for (ChannelLane lane : lanes.values()) {
       while (!lane.running.isEmpty() && System.nanoTime() < deadline) {
         try {
           Thread.sleep(10);
@@ -327,7 +289,7 @@ public final class Dispatcher implements AutoCloseable {
       }
     }
     int released = 0;
-    for (Lane lane : lanes.values()) {
+    for (ChannelLane lane : lanes.values()) {
       lane.executor.shutdownNow();
       for (DispatchJob job : new ArrayList<>(lane.running)) {
         release(lane, job, clock.instant(), "released unsent (shutdown)");
@@ -339,9 +301,11 @@ public final class Dispatcher implements AutoCloseable {
         log.warn("Closing channel {} failed", lane.channel.name(), e);
       }
     }
-    if (released > 0) {
+    if (released + unstarted > 0) {
       log.info(
-          "Released {} deliveries still in flight after the {} grace period; they are PENDING again",
+          "Released {} deliveries waiting for a send slot and {} still in flight after the {} grace"
+              + " period; they are PENDING again",
+          unstarted,
           released,
           grace);
     }

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * again after a backoff: an outcome is never dropped. Tests drive it with {@link #runOnce()}
  * instead of the thread.
  */
-public final class OutcomeRecorder implements AutoCloseable {
+public final class OutcomeRecorder implements Outcomes, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutcomeRecorder.class);
   private static final int MAX_ERROR = 1000;
   private static final int MAX_RECEIPT = 255;
@@ -90,6 +90,7 @@ public final class OutcomeRecorder implements AutoCloseable {
   }
 
   /** Queues the outcome of an attempt. */
+  @Override
   public void finished(DispatchJob.Finished finished) {
     DispatchJob job = finished.job();
     String outcome = outcomeOf(finished.outcome()).name();
@@ -108,6 +109,7 @@ public final class OutcomeRecorder implements AutoCloseable {
    * Queues a lease given back unsent (shutdown, open circuit): PENDING again, due at {@code due},
    * no attempt spent.
    */
+  @Override
   public void released(DispatchJob job, Instant due, String reason) {
     queue.add(new Entry(job, null, due, reason));
   }

@@ -308,7 +308,9 @@ public final class IngestStore {
             n.data(),
             Times.instant(d.createdAt),
             1);
-    return new ToSend(new DispatchJob(out, p.routing().priority(), instanceId, 0), renderError);
+    return new ToSend(
+        new DispatchJob(out, p.routing().priority(), instanceId, Times.instant(d.nextAttemptAt), 0),
+        renderError);
   }
 
   private static RejectedRow rejectedRow(IngestProcessor.Rejected r, java.time.LocalDateTime now) {

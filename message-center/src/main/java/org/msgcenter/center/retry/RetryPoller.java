@@ -482,7 +482,8 @@ public final class RetryPoller implements AutoCloseable {
             data,
             m == null ? null : Times.instant(m.createdAt),
             d.attempts);
-    return new DispatchJob(out, Priority.valueOf(d.priority), instanceId, d.resends);
+    return new DispatchJob(
+        out, Priority.valueOf(d.priority), instanceId, Times.instant(d.leaseExpiry), d.resends);
   }
 
   private static Map<String, Object> parse(String json) {

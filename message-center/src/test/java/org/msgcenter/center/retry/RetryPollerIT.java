@@ -105,6 +105,7 @@ class RetryPollerIT {
               Map.of(CHANNEL, channel),
               policies,
               recorder,
+              Duration.ofSeconds(30),
               clock,
               new SimpleMeterRegistry(),
               new org.msgcenter.center.ops.AlertNotifier(null, id, clock));
