@@ -22,6 +22,21 @@ public record DispatchJob(
     Instant leaseExpiry,
     int round) {
 
+  /**
+   * A job is one lease of one attempt, never equal to another job, even one with the same values:
+   * the dispatcher keeps its jobs in hash sets, and the hash of a record would read the whole
+   * delivery (content, data) on every add and remove.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return this == o;
+  }
+
+  @Override
+  public int hashCode() {
+    return System.identityHashCode(this);
+  }
+
   /** Whether an operator's resend started this attempt: the first attempt of a resend round. */
   public boolean manual() {
     return round > 0 && delivery.attempt() == 1;
