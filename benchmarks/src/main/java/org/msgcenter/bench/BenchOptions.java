@@ -18,6 +18,7 @@ import java.util.Map;
 record BenchOptions(
     List<String> scenarios,
     int count,
+    int warmup,
     int roofCount,
     int acceptCount,
     int batchSize,
@@ -97,6 +98,7 @@ record BenchOptions(
   static final List<Integer> DEFAULT_RATES = List.of(1_000, 5_000);
   static final int DEFAULT_LATENCY_SECONDS = 60;
   static final int DEFAULT_COUNT = 200_000;
+  static final int DEFAULT_WARMUP = 50_000;
   static final int DEFAULT_BATCH = 500;
   static final String DEFAULT_BUFFER_POOL = "2G";
   static final String DEFAULT_CENTER_JAVA_OPTIONS = "-Xms1g -Xmx1g";
@@ -118,6 +120,9 @@ record BenchOptions(
                                and query run only when named)
         --count N              notifications the drain and each scale drain pre-publish; due
                                deliveries the poller claims (default 200000)
+        --warmup N             notifications the drain pre-publishes in front of the --count
+                               ones and drains first, uncounted, so that its figure is the
+                               warm center's (default 50000; 0: the cold start counts too)
         --roof-count N         records of each roof loop (default: 200000)
         --accept-count N       notifications the accept scenario publishes (default: 200000)
         --batch N              notifications per batch of the SQL roof, as the center's
@@ -171,6 +176,7 @@ record BenchOptions(
   static BenchOptions parse(String[] args, String timestamp) {
     List<String> scenarios = new ArrayList<>();
     int count = DEFAULT_COUNT;
+    int warmup = DEFAULT_WARMUP;
     Integer roofCount = null;
     Integer acceptCount = null;
     int batch = DEFAULT_BATCH;
@@ -231,6 +237,7 @@ record BenchOptions(
       String v = args[++i];
       switch (a) {
         case "--count" -> count = positive(a, v);
+        case "--warmup" -> warmup = nonNegative(a, v);
         case "--roof-count" -> roofCount = positive(a, v);
         case "--accept-count" -> acceptCount = positive(a, v);
         case "--batch" -> batch = positive(a, v);
@@ -298,6 +305,7 @@ record BenchOptions(
     return new BenchOptions(
         ordered,
         count,
+        warmup,
         roof,
         acceptCount != null ? acceptCount : DEFAULT_COUNT,
         batch,
@@ -324,6 +332,10 @@ record BenchOptions(
         command != null ? command : "bench " + String.join(" ", args),
         source,
         new Notifier(notifierClients, notifierRate, notifierClasspath, notifierOpts));
+  }
+
+  private static int nonNegative(String option, String value) {
+    return "0".equals(value.strip()) ? 0 : positive(option, value);
   }
 
   private static int positive(String option, String value) {

@@ -83,6 +83,39 @@ final class DrainEvidence {
     return out;
   }
 
+  /**
+   * The measured window of a drain that warmed up first: from the moment its first {@code
+   * warmDeliveries} deliveries were SENT (the center's own time stamps, in the order it wrote them)
+   * to the last. Replaces {@code windowSeconds}; the whole run's window stays as {@code
+   * coldWindowSeconds}. Call after {@link #verify}.
+   */
+  static Map<String, Object> warmWindow(Connection db, long warmDeliveries) throws SQLException {
+    Map<String, Object> out = new LinkedHashMap<>();
+    try (PreparedStatement p =
+            db.prepareStatement(
+                "SELECT updated_at FROM delivery WHERE status = 'SENT'"
+                    + " ORDER BY updated_at LIMIT 1 OFFSET ?");
+        PreparedStatement range =
+            db.prepareStatement(
+                "SELECT (SELECT MIN(created_at) FROM message),"
+                    + " (SELECT MAX(updated_at) FROM delivery WHERE status = 'SENT')")) {
+      p.setLong(1, warmDeliveries - 1);
+      try (ResultSet warm = p.executeQuery();
+          ResultSet r = range.executeQuery()) {
+        if (!warm.next() || !r.next() || r.getTimestamp(2) == null) {
+          return out;
+        }
+        Timestamp warmed = warm.getTimestamp(1);
+        Timestamp first = r.getTimestamp(1);
+        Timestamp last = r.getTimestamp(2);
+        out.put("warmedAt", warmed.toLocalDateTime().toString());
+        out.put("windowSeconds", (last.getTime() - warmed.getTime()) / 1000.0);
+        out.put("coldWindowSeconds", (last.getTime() - first.getTime()) / 1000.0);
+      }
+    }
+    return out;
+  }
+
   private static long single(Connection db, String sql, byte[] since) throws SQLException {
     try (PreparedStatement p = db.prepareStatement(sql)) {
       p.setBytes(1, since);

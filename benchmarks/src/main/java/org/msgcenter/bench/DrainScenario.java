@@ -65,18 +65,26 @@ final class DrainScenario {
   /** Runs the drain and reports it against {@code sqlRoof} notifications/s. */
   void run(double sqlRoof) throws Exception {
     int count = options.count();
+    int warmup = options.warmup();
+    int total = count + warmup;
     infra.freshDatabase(DATABASE);
     Path templates = Files.createDirectories(runDir.resolve("templates"));
     Files.writeString(templates.resolve(Payloads.TEMPLATE + ".properties"), Payloads.TEMPLATE_TEXT);
 
-    System.out.println("  drain: publishing " + Progress.grouped(count) + " notifications first");
+    System.out.println(
+        "  drain: publishing "
+            + Progress.grouped(total)
+            + " notifications first"
+            + (warmup > 0
+                ? ", the first " + Progress.grouped(warmup) + " of them to warm up"
+                : ""));
     Publishing.Outcome published =
         Publishing.publish(
             infra.bootstrapServers(),
             TOPIC,
             "msgcenter.notifications.high",
             "bench-drain-publisher",
-            count,
+            total,
             "drain publish",
             false);
     results.detail("drain", "prePublishRate", Math.round(published.rate()));
@@ -96,8 +104,6 @@ final class DrainScenario {
       }
       results.detail("drain", "centerJvmOptions", String.join(" ", jvm));
       results.detail("drain", "centerSettings", settings);
-      DbStatus before = DbStatus.read(db);
-      ProcStats.Snapshot cpu = null;
       long launched = System.nanoTime();
       System.out.println(
           "  drain: starting the message center (log: " + runDir.resolve("center.log") + ")");
@@ -114,17 +120,24 @@ final class DrainScenario {
       try {
         processes.add("message center", center.pid());
         processes.add("MariaDB", infra.mariaDbPid());
-        cpu = processes.snapshot();
         long healthy = System.nanoTime();
         System.out.printf(
             "  drain: message center pid %d healthy after %.1f s; draining%n",
             center.pid(), (healthy - launched) / 1e9);
-        outcome = watch(center, db, admin, count);
+        // CPU and the database's counters cover the measured part only: from the end of the
+        // warm-up (as the center's metrics report it, within a second) to the end.
+        Measured measured = new Measured(db);
+        if (warmup == 0) {
+          measured.start();
+        }
+        outcome = watch(center, db, admin, total, 2L * warmup, measured::start);
         long finished = System.nanoTime();
-        usage = cpu.until();
+        usage = measured.cpu.until();
         results.detail("drain", "cpu", usage);
         results.detail(
-            "drain", "databaseCounters", before.delta(DbStatus.read(db), count, "notification"));
+            "drain",
+            "databaseCounters",
+            measured.db.delta(DbStatus.read(db), count, "notification"));
         results.detail("drain", "wallSecondsFromLaunch", (finished - launched) / 1e9);
         results.detail("drain", "centerStartSeconds", (healthy - launched) / 1e9);
         results.detail("drain", "centerMetrics", DrainEvidence.metricsOf(center.metrics()));
@@ -136,7 +149,10 @@ final class DrainScenario {
         results.detail("drain", "centerExitCode", exit);
         results.detail("drain", "centerWarnings", center.warnings(10));
       }
-      outcome.putAll(DrainEvidence.verify(db, count));
+      outcome.putAll(DrainEvidence.verify(db, total));
+      if (warmup > 0) {
+        outcome.putAll(DrainEvidence.warmWindow(db, 2L * warmup));
+      }
       Path deadlock = DrainEvidence.saveLatestDeadlock(db, runDir);
       if (deadlock != null) {
         results.detail("drain", "latestDeadlock", deadlock.toString());
@@ -147,7 +163,7 @@ final class DrainScenario {
           "  drain: failed attempts by error", outcome.get("failedAttemptErrors"));
       DrainEvidence.printCounts(
           "  drain: the center's warnings", results.details().get("drain").get("centerWarnings"));
-      report(outcome, count, sqlRoof, usage);
+      report(outcome, count, warmup, sqlRoof, usage);
       if (options.profile()) {
         summariseRecording(recording);
       }
@@ -193,9 +209,16 @@ final class DrainScenario {
    * count of the deliveries by status reads the whole status index (some 80 ms of a core at 400,000
    * deliveries), which would take from the center the machine it is measured on.
    */
-  private Map<String, Object> watch(CenterProcess center, Connection db, Admin admin, int count)
+  private Map<String, Object> watch(
+      CenterProcess center,
+      Connection db,
+      Admin admin,
+      int count,
+      long warmDeliveries,
+      ThrowingRunnable warmed)
       throws SQLException, InterruptedException {
     long expected = 2L * count;
+    boolean warm = warmDeliveries == 0;
     long started = System.nanoTime();
     long deadline = started + TimeUnit.SECONDS.toNanos(options.drainTimeoutSeconds());
     long lastChange = started;
@@ -217,6 +240,11 @@ final class DrainScenario {
       long reported =
           Math.round(
               CenterProcess.sum(metrics, "msgcenter_delivery_outcome_total", "outcome=\"SENT\""));
+      if (!warm && reported >= warmDeliveries) {
+        warm = true;
+        warmed.run();
+        System.out.println("  drain: warm-up done; measuring from here");
+      }
       boolean countNow = second % DB_COUNT_EVERY == 0 || reported >= expected;
       Map<String, Long> byStatus = null;
       if (countNow) {
@@ -326,16 +354,50 @@ final class DrainScenario {
     }
   }
 
+  /** The start of the measured part: CPU and database counters from there. */
+  private final class Measured {
+    final Connection connection;
+    ProcStats.Snapshot cpu;
+    DbStatus db;
+
+    Measured(Connection connection) {
+      this.connection = connection;
+    }
+
+    void start() throws SQLException {
+      cpu = processes.snapshot();
+      db = DbStatus.read(connection);
+    }
+  }
+
+  /** A step of the watch that may fail as a database read does. */
+  @FunctionalInterface
+  interface ThrowingRunnable {
+    void run() throws SQLException;
+  }
+
   private void report(
-      Map<String, Object> outcome, int count, double sqlRoof, Map<String, Object> usage) {
+      Map<String, Object> outcome,
+      int count,
+      int warmup,
+      double sqlRoof,
+      Map<String, Object> usage) {
     Object windowSeconds = outcome.get("windowSeconds");
-    long sent = (Long) outcome.get("deliveriesSent");
-    long delivered = (Long) outcome.get("messagesDelivered");
+    long sent = (Long) outcome.get("deliveriesSent") - 2L * warmup;
+    long delivered = (Long) outcome.get("messagesDelivered") - warmup;
     boolean complete = "complete".equals(outcome.get("ending")) && delivered == count;
     double seconds = windowSeconds instanceof Double d ? d : 0;
     // Incomplete: the notifications delivered in full, per second, until the last SENT; the
     // table says so.
     double rate = seconds > 0 ? delivered / seconds : 0;
+    String from =
+        warmup > 0
+            ? " from the end of the warm-up (the first "
+                + Progress.grouped(warmup)
+                + " pre-published notifications' worth, "
+                + Progress.grouped(2L * warmup)
+                + " deliveries SENT, drained first and not counted) to the last delivery SENT"
+            : " from the first message stored to the last delivery SENT";
     double ratio = sqlRoof > 0 ? rate / sqlRoof : 0;
     String window = String.format(java.util.Locale.ROOT, "%.1f s", seconds);
     String note =
@@ -345,7 +407,7 @@ final class DrainScenario {
                 + Progress.grouped(2L * count)
                 + " deliveries recorded SENT in "
                 + window
-                + " from the first message stored to the last delivery SENT"
+                + from
             : "INCOMPLETE ("
                 + outcome.get("ending")
                 + "): "
@@ -356,7 +418,8 @@ final class DrainScenario {
                 + Progress.grouped(sent)
                 + " deliveries SENT) in "
                 + window
-                + " from the first message stored to the last delivery SENT; the rate is theirs";
+                + from
+                + "; the rate is theirs";
     results.add(
         new Results.Figure("drain", "notifications to SENT", rate, "notifications/s", note, usage));
     results.add(
@@ -368,7 +431,16 @@ final class DrainScenario {
             "drain ÷ the single-connection SQL roof of this run",
             null));
     results.detail("drain", "count", count);
+    results.detail("drain", "warmup", warmup);
     results.detail("drain", "ratioToRoof", ratio);
+    if (outcome.get("coldWindowSeconds") instanceof Double cold && cold > 0) {
+      // The whole run, warm-up and the center's first compilations included, as a cold start
+      // would see it.
+      double coldRate = (delivered + warmup) / cold;
+      results.detail("drain", "coldRate", coldRate);
+      System.out.println(
+          "  drain: whole run, warm-up included: " + Progress.plain(coldRate) + " notifications/s");
+    }
     System.out.println(
         "drain: "
             + Progress.plain(rate)
