@@ -97,8 +97,10 @@ public final class HotUpdates {
           WHEN SUM(d.status IN ('SENT','ACKED','READ')) > 0 THEN 'PARTIALLY_DELIVERED'
           WHEN SUM(d.status = 'CANCELLED') > 0 THEN 'CANCELLED'
           ELSE 'FAILED'
-        END
+        END,
+        MIN(m.status)
       FROM delivery d FORCE INDEX (uk_delivery_address)
+      JOIN message m ON m.message_id = d.message_id
       WHERE d.message_id IN %2$s
       GROUP BY d.message_id""";
 
@@ -245,8 +247,10 @@ public final class HotUpdates {
   }
 
   /**
-   * Derives the status of these messages from their deliveries and writes it (suppressed ones
-   * stay), one update per status; the caller holds their row locks. Returns how many rows changed.
+   * Derives the status of these messages from their deliveries and writes it where it changed
+   * (suppressed ones stay), one update per status; the caller holds their row locks. A message
+   * whose status stays is not written: most outcomes leave their message DISPATCHING, and the write
+   * of an unchanged row costs the database as much as any other. Returns how many rows changed.
    */
   public static int deriveStatus(SqlSession session, List<byte[]> messageIds, LocalDateTime now) {
     if (messageIds.isEmpty()) {
@@ -261,7 +265,11 @@ public final class HotUpdates {
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          byStatus.computeIfAbsent(rs.getString(2), x -> new ArrayList<>()).add(rs.getBytes(1));
+          String derived = rs.getString(2);
+          String current = rs.getString(3);
+          if (!derived.equals(current) && !"SUPPRESSED".equals(current)) {
+            byStatus.computeIfAbsent(derived, x -> new ArrayList<>()).add(rs.getBytes(1));
+          }
         }
       }
     } catch (SQLException e) {

@@ -120,7 +120,13 @@ class HotUpdatesIT {
 
       int changed = db.inTransaction(s -> HotUpdates.deriveStatus(s, messages, T.plusSeconds(1)));
 
-      assertThat(changed).isEqualTo(6);
+      assertThat(changed)
+          .as("all but the one that stays DISPATCHING and the suppressed one")
+          .isEqualTo(5);
+      assertThat(updatedAt(db, messages.get(1)))
+          .as("a message whose status stays is not written")
+          .isEqualTo(T);
+      assertThat(updatedAt(db, messages.get(2))).isEqualTo(T.plusSeconds(1));
       List<String> statuses =
           db.inTransaction(
               s ->
@@ -178,6 +184,23 @@ class HotUpdatesIT {
           BatchInserts.messages(s, List.of(m));
           BatchInserts.deliveries(s, deliveries);
           return null;
+        });
+  }
+
+  private static java.time.LocalDateTime updatedAt(Database db, byte[] messageId) {
+    return db.inTransaction(
+        s -> {
+          try (PreparedStatement ps =
+              s.getConnection()
+                  .prepareStatement("SELECT updated_at FROM message WHERE message_id = ?")) {
+            ps.setBytes(1, messageId);
+            try (var rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getObject(1, java.time.LocalDateTime.class);
+            }
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
         });
   }
 
