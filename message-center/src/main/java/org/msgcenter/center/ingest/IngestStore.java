@@ -138,10 +138,14 @@ public final class IngestStore {
       suppressed = suppressDuplicates(s, fresh, now);
 
       List<DeliveryRow> deliveries = new ArrayList<>();
+      // Stored DISPATCHING; a SENDING or PENDING delivery keeps a message so, and only the others
+      // (all scheduled, skipped or expired) need their status derived.
+      List<byte[]> toDerive = new ArrayList<>();
       for (IngestProcessor.Prepared p : fresh.values()) {
         Map<String, String> renderErrors = new HashMap<>();
         Map<String, Renderer.Rendered> rendered =
             IngestProcessor.renderAll(renderer, p, renderErrors);
+        boolean dispatching = false;
         for (Router.PlannedDelivery planned : p.routing().deliveries()) {
           DeliveryRow d = deliveryRow(p, planned, now, reserved);
           deliveries.add(d);
@@ -149,12 +153,16 @@ public final class IngestStore {
             toSend.add(
                 toSend(p, d, rendered.get(planned.channel()), renderErrors.get(planned.channel())));
           }
+          dispatching |=
+              DeliveryStatus.SENDING.name().equals(d.status)
+                  || DeliveryStatus.PENDING.name().equals(d.status);
+        }
+        if (!dispatching) {
+          toDerive.add(Uuid7.toBytes(p.notification().messageId()));
         }
       }
       BatchInserts.deliveries(s, deliveries);
-      if (!fresh.isEmpty()) {
-        HotUpdates.deriveStatus(s, fresh.keySet().stream().map(Uuid7::toBytes).toList(), nowUtc);
-      }
+      HotUpdates.deriveStatus(s, toDerive, nowUtc);
     }
     if (!rejected.isEmpty()) {
       s.getMapper(RejectedRecordMapper.class)
