@@ -45,12 +45,11 @@ public final class SsrfGuard {
    * @throws RefusedTarget saying what is wrong, with the URL masked
    */
   public static URI parseTarget(String url) throws RefusedTarget {
-    String masked = Addresses.maskUrl(url);
     URI uri;
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw new RefusedTarget("not a valid URL: " + masked);
+      throw new RefusedTarget("not a valid URL: " + Addresses.maskUrl(url));
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -58,15 +57,17 @@ public final class SsrfGuard {
           "unsupported scheme '"
               + (scheme.isEmpty() ? "none" : scheme)
               + "' in "
-              + masked
+              + Addresses.maskUrl(url)
               + ": only http and https");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw new RefusedTarget("no host in " + masked);
+      throw new RefusedTarget("no host in " + Addresses.maskUrl(url));
     }
     if (uri.getRawUserInfo() != null) {
       throw new RefusedTarget(
-          "user info in " + masked + " is not supported: webhooks are signed instead");
+          "user info in "
+              + Addresses.maskUrl(url)
+              + " is not supported: webhooks are signed instead");
     }
     return uri;
   }
