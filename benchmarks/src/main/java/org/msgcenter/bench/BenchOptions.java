@@ -98,7 +98,7 @@ record BenchOptions(
   static final List<Integer> DEFAULT_RATES = List.of(1_000, 5_000);
   static final int DEFAULT_LATENCY_SECONDS = 60;
   static final int DEFAULT_COUNT = 200_000;
-  static final int DEFAULT_WARMUP = 50_000;
+  static final int DEFAULT_WARMUP = 200_000;
   static final int DEFAULT_BATCH = 500;
   static final String DEFAULT_BUFFER_POOL = "2G";
   static final String DEFAULT_CENTER_JAVA_OPTIONS = "-Xms1g -Xmx1g";
@@ -122,7 +122,7 @@ record BenchOptions(
                                deliveries the poller claims (default 200000)
         --warmup N             notifications the drain pre-publishes in front of the --count
                                ones and drains first, uncounted, so that its figure is the
-                               warm center's (default 50000; 0: the cold start counts too)
+                               warm center's (default 200000; 0: the cold start counts too)
         --roof-count N         records of each roof loop (default: 200000)
         --accept-count N       notifications the accept scenario publishes (default: 200000)
         --batch N              notifications per batch of the SQL roof, as the center's
