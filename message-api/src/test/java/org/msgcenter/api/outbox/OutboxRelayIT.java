@@ -12,11 +12,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +41,7 @@ import org.msgcenter.api.publish.PublishResult;
 import org.msgcenter.api.publish.PublisherConfig;
 import org.msgcenter.testkit.EmbeddedInfrastructure;
 import org.msgcenter.testkit.EmbeddedKafka;
+import org.msgcenter.testkit.HandClock;
 import org.msgcenter.testkit.TestDatabase;
 
 /**
@@ -57,7 +55,7 @@ class OutboxRelayIT {
 
   private final EmbeddedKafka kafka;
   private final MariaDbDataSource dataSource;
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
+  private final HandClock clock = new HandClock(Instant.parse("2026-11-28T10:00:00Z"));
   private String table;
   private String topic;
   private NotificationPublisher kafkaPublisher;
@@ -319,34 +317,6 @@ class OutboxRelayIT {
       return m.invoke(target, args);
     } catch (InvocationTargetException e) {
       throw e.getCause();
-    }
-  }
-
-  /** A clock the test moves. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,36 +22,13 @@ import org.msgcenter.center.channel.Channel;
 import org.msgcenter.center.channel.ChannelOutcome;
 import org.msgcenter.center.channel.OutboundDelivery;
 import org.msgcenter.center.channel.TestDeliveries;
+import org.msgcenter.testkit.HandClock;
 
 /** The dispatcher's send slots and the wait for them, driven by hand: no database, no network. */
 class DispatcherTest {
   private static final String CHANNEL = "probe";
   private static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
-
-  /** A clock the test moves. */
-  static final class HandClock extends Clock {
-    volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 
   /** A channel whose sends stay open until the test answers them. */
   static final class HeldChannel implements Channel {
@@ -95,7 +69,7 @@ class DispatcherTest {
     }
   }
 
-  private final HandClock clock = new HandClock();
+  private final HandClock clock = new HandClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final HeldChannel channel = new HeldChannel();
   private final Recorded recorded = new Recorded();
   private final AtomicInteger ids = new AtomicInteger();

@@ -5,11 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,36 +37,13 @@ import org.msgcenter.center.store.DeliveryRow;
 import org.msgcenter.center.store.MessageRow;
 import org.msgcenter.center.store.Times;
 import org.msgcenter.testkit.EmbeddedInfrastructure;
+import org.msgcenter.testkit.HandClock;
 import org.msgcenter.testkit.TestDatabase;
 
 /** The retry poller on a real MariaDB, driven by a clock the test moves. */
 @ExtendWith(EmbeddedInfrastructure.class)
 class RetryPollerIT {
   private static final String CHANNEL = "probe";
-
-  /** A clock the test moves by hand. */
-  static final class HandClock extends Clock {
-    volatile Instant now = Instant.parse("2026-11-22T08:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 
   /** A channel whose answer the test decides; it counts what it was asked to send. */
   static final class ProbeChannel implements Channel {
@@ -141,7 +115,7 @@ class RetryPollerIT {
     }
   }
 
-  private final HandClock clock = new HandClock();
+  private final HandClock clock = new HandClock(Instant.parse("2026-11-22T08:00:00Z"));
   private final TestDatabase testDb;
   @TempDir Path dir;
   private Database db;
