@@ -122,7 +122,8 @@ record BenchOptions(
                                deliveries the poller claims (default 200000)
         --warmup N             notifications the drain pre-publishes in front of the --count
                                ones and drains first, uncounted, so that its figure is the
-                               warm center's (default 200000; 0: the cold start counts too)
+                               warm center's; the latency scenario's center drains as many
+                               before its first rate (default 200000; 0: cold starts count)
         --roof-count N         records of each roof loop (default: 200000)
         --accept-count N       notifications the accept scenario publishes (default: 200000)
         --batch N              notifications per batch of the SQL roof, as the center's
