@@ -107,7 +107,7 @@ public final class ClaimReads {
       return new ArrayList<>();
     }
     try (PreparedStatement ps = session.getConnection().prepareStatement(lockDue(ids.size()))) {
-      int i = bind(ps, ids);
+      int i = Placeholders.bind(ps, 1, ids);
       ps.setObject(i, now);
       return dueDeliveries(ps);
     } catch (SQLException e) {
@@ -126,7 +126,7 @@ public final class ClaimReads {
     }
     try (PreparedStatement ps =
         session.getConnection().prepareStatement(lockMessages(ids.size(), limit > 0))) {
-      int i = bind(ps, ids);
+      int i = Placeholders.bind(ps, 1, ids);
       if (limit > 0) {
         ps.setInt(i, limit);
       }
@@ -148,7 +148,7 @@ public final class ClaimReads {
       return rows;
     }
     try (PreparedStatement ps = session.getConnection().prepareStatement(forSending(ids.size()))) {
-      bind(ps, ids);
+      Placeholders.bind(ps, 1, ids);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           MessageRow m = new MessageRow();
@@ -191,14 +191,5 @@ public final class ClaimReads {
       }
     }
     return rows;
-  }
-
-  /** Binds {@code ids} from the first parameter on; returns the next parameter's index. */
-  private static int bind(PreparedStatement ps, List<byte[]> ids) throws SQLException {
-    int i = 1;
-    for (byte[] id : ids) {
-      ps.setBytes(i++, id);
-    }
-    return i;
   }
 }

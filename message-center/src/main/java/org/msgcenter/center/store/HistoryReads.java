@@ -105,9 +105,7 @@ public final class HistoryReads {
     }
     try (PreparedStatement ps =
         session.getConnection().prepareStatement(pageHistory(messageIds.size()))) {
-      for (int i = 0; i < messageIds.size(); i++) {
-        ps.setBytes(i + 1, messageIds.get(i));
-      }
+      Placeholders.bind(ps, 1, messageIds);
       try (ResultSet rs = ps.executeQuery()) {
         Histories histories = new Histories();
         while (rs.next()) {

@@ -200,10 +200,7 @@ public final class HotUpdates {
                 ps.setString(i++, owner);
                 ps.setObject(i++, group.getKey());
                 ps.setObject(i++, now);
-                for (byte[] id : ids) {
-                  ps.setBytes(i++, id);
-                }
-                ps.setString(i, from);
+                ps.setString(Placeholders.bind(ps, i, ids), from);
               });
     }
     return changed;
@@ -223,10 +220,7 @@ public final class HotUpdates {
     }
     String sql = LOCK_MESSAGES_BY_SIZE.computeIfAbsent(messageIds.size(), HotUpdates::lockSql);
     try (PreparedStatement ps = session.getConnection().prepareStatement(sql)) {
-      int i = 1;
-      for (byte[] id : messageIds) {
-        ps.setBytes(i++, id);
-      }
+      Placeholders.bind(ps, 1, messageIds);
       int locked = 0;
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -259,10 +253,7 @@ public final class HotUpdates {
     Map<String, List<byte[]>> byStatus = new LinkedHashMap<>();
     String sql = sql(DERIVED_STATUS_BY_SIZE, DERIVED_STATUS, messageIds.size());
     try (PreparedStatement ps = session.getConnection().prepareStatement(sql)) {
-      int i = 1;
-      for (byte[] id : messageIds) {
-        ps.setBytes(i++, id);
-      }
+      Placeholders.bind(ps, 1, messageIds);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String derived = rs.getString(2);
@@ -286,9 +277,7 @@ public final class HotUpdates {
                 int i = 1;
                 ps.setString(i++, group.getKey());
                 ps.setObject(i++, now);
-                for (byte[] id : ids) {
-                  ps.setBytes(i++, id);
-                }
+                Placeholders.bind(ps, i, ids);
               });
     }
     return changed;
