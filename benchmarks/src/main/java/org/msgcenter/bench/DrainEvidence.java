@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,31 +88,30 @@ final class DrainEvidence {
   /**
    * The measured window of a drain that warmed up first: from the moment its first {@code
    * warmDeliveries} deliveries were SENT (the center's own time stamps, in the order it wrote them)
-   * to the last. Replaces {@code windowSeconds}; the whole run's window stays as {@code
-   * coldWindowSeconds}. Call after {@link #verify}.
+   * to the last SENT that {@link #verify} found ({@code verified}: its result). Replaces {@code
+   * windowSeconds}; the whole run's window stays as {@code coldWindowSeconds}.
    */
-  static Map<String, Object> warmWindow(Connection db, long warmDeliveries) throws SQLException {
+  static Map<String, Object> warmWindow(
+      Connection db, long warmDeliveries, Map<String, Object> verified) throws SQLException {
     Map<String, Object> out = new LinkedHashMap<>();
+    if (!(verified.get("lastSentAt") instanceof String lastSent)) {
+      return out;
+    }
     try (PreparedStatement p =
-            db.prepareStatement(
-                "SELECT updated_at FROM delivery WHERE status = 'SENT'"
-                    + " ORDER BY updated_at LIMIT 1 OFFSET ?");
-        PreparedStatement range =
-            db.prepareStatement(
-                "SELECT (SELECT MIN(created_at) FROM message),"
-                    + " (SELECT MAX(updated_at) FROM delivery WHERE status = 'SENT')")) {
+        db.prepareStatement(
+            "SELECT updated_at FROM delivery WHERE status = 'SENT'"
+                + " ORDER BY updated_at LIMIT 1 OFFSET ?")) {
       p.setLong(1, warmDeliveries - 1);
-      try (ResultSet warm = p.executeQuery();
-          ResultSet r = range.executeQuery()) {
-        if (!warm.next() || !r.next() || r.getTimestamp(2) == null) {
+      try (ResultSet warm = p.executeQuery()) {
+        if (!warm.next()) {
           return out;
         }
-        Timestamp warmed = warm.getTimestamp(1);
-        Timestamp first = r.getTimestamp(1);
-        Timestamp last = r.getTimestamp(2);
-        out.put("warmedAt", warmed.toLocalDateTime().toString());
-        out.put("windowSeconds", (last.getTime() - warmed.getTime()) / 1000.0);
-        out.put("coldWindowSeconds", (last.getTime() - first.getTime()) / 1000.0);
+        LocalDateTime warmed = warm.getTimestamp(1).toLocalDateTime();
+        out.put("warmedAt", warmed.toString());
+        out.put(
+            "windowSeconds",
+            Duration.between(warmed, LocalDateTime.parse(lastSent)).toMillis() / 1000.0);
+        out.put("coldWindowSeconds", verified.get("windowSeconds"));
       }
     }
     return out;

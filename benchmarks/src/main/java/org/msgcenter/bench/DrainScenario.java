@@ -151,7 +151,7 @@ final class DrainScenario {
       }
       outcome.putAll(DrainEvidence.verify(db, total));
       if (warmup > 0) {
-        outcome.putAll(DrainEvidence.warmWindow(db, 2L * warmup));
+        outcome.putAll(DrainEvidence.warmWindow(db, 2L * warmup, outcome));
       }
       Path deadlock = DrainEvidence.saveLatestDeadlock(db, runDir);
       if (deadlock != null) {

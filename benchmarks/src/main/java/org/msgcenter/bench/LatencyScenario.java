@@ -87,7 +87,7 @@ final class LatencyScenario {
           ProcStats.Snapshot cpu = processes.snapshot();
           long published = publish(rate, fleet);
           long expected = deliveriesBefore + 2 * published;
-          boolean allSent = awaitSent(fleet, expected, rate);
+          boolean allSent = awaitSent(fleet, expected, label(rate));
           Map<String, Object> usage = cpu.until();
           deliveriesBefore = expected;
           double p99 = measure(db, rate, usage, allSent);
@@ -129,11 +129,16 @@ final class LatencyScenario {
         count,
         "latency warm-up",
         false);
-    if (!awaitSent(fleet, 2L * count, 0)) {
+    if (!awaitSent(fleet, 2L * count, "latency warm-up")) {
       throw new IllegalStateException(
           "the center did not send the warm-up's deliveries within --drain-timeout");
     }
     return 2L * count;
+  }
+
+  /** How the console names one rate's run. */
+  private static String label(int rate) {
+    return "latency " + Progress.grouped(rate) + "/s";
   }
 
   private static String source(int rate) {
@@ -149,7 +154,7 @@ final class LatencyScenario {
     int warmUp = Math.max(1, measured / 5);
     long total = (long) rate * (warmUp + measured);
     long warmUpCount = (long) rate * warmUp;
-    String label = "latency " + Progress.grouped(rate) + "/s";
+    String label = label(rate);
     System.out.printf(
         "  %s: %d s warm-up, then %d s measured (%s notifications)%n",
         label, warmUp, measured, Progress.grouped(total));
@@ -226,7 +231,7 @@ final class LatencyScenario {
   }
 
   /** Waits until the center reports {@code expected} deliveries SENT in all, or the timeout. */
-  private boolean awaitSent(CenterFleet fleet, long expected, int rate)
+  private boolean awaitSent(CenterFleet fleet, long expected, String label)
       throws InterruptedException {
     long started = System.nanoTime();
     long deadline = started + TimeUnit.SECONDS.toNanos(options.drainTimeoutSeconds());
@@ -240,16 +245,16 @@ final class LatencyScenario {
       }
       if (System.nanoTime() > deadline) {
         System.out.printf(
-            "  latency %s/s: %s of %s deliveries SENT after %d s; the rest count as too slow%n",
-            Progress.grouped(rate),
+            "  %s: %s of %s deliveries SENT after %d s; the rest count as too slow%n",
+            label,
             Progress.grouped(sent),
             Progress.grouped(expected),
             options.drainTimeoutSeconds());
         return false;
       }
       System.out.printf(
-          "  latency %s/s: waiting: outcomes SENT %s/%s%n",
-          Progress.grouped(rate), Progress.grouped(sent), Progress.grouped(expected));
+          "  %s: waiting: outcomes SENT %s/%s%n",
+          label, Progress.grouped(sent), Progress.grouped(expected));
       Thread.sleep(1000);
     }
   }
